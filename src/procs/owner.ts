@@ -1,0 +1,58 @@
+/**
+ * Who owns a packet: the contract between procs/ (which reads /proc) and the
+ * engine (which counts). The engine asks synchronously and never waits; the
+ * resolver answers from its latest socket table and rescans in the background.
+ */
+
+export interface ProcessInfo {
+  pid: number;
+  /** comm, sanitised */
+  name: string;
+  /** command line joined by spaces, sanitised, possibly shortened */
+  cmdline: string;
+  /** user name (or numeric uid when unknown) */
+  user: string;
+  /** null for the host's own namespace; else /run/netns name, container id, or net:[inode] */
+  netns: string | null;
+  /** process start time (clock ticks since boot, /proc/PID/stat field 22): detects PID reuse */
+  startTime: number;
+}
+
+export type Lookup =
+  /** a socket matched and its process is known */
+  | { kind: 'process'; proc: ProcessInfo }
+  /** a socket matched but no process could be found for it (yet) */
+  | { kind: 'unknown' }
+  /**
+   * no socket matched in the latest table; `generation` is the table's
+   * generation, so the engine can tell a fresh miss from a stale one
+   */
+  | { kind: 'miss'; generation: number };
+
+export interface SocketResolver {
+  /**
+   * Synchronous, never blocks, never throws. Addresses are four big-endian
+   * words, IPv4-mapped for IPv4 (as PacketInfo holds them). proto is 6 (TCP) or 17 (UDP).
+   * Matching rules (DESIGN §2): TCP by 4-tuple, then listener on local ip:port,
+   * then wildcard listener; UDP by local ip:port, then wildcard.
+   */
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup;
+  /**
+   * Ask for a rescan soon (a lookup missed). Throttled inside (≤ 4/s) and
+   * asynchronous: returns at once.
+   */
+  requestRescan(): void;
+  /** Generation of the socket table: increases by one on every completed rescan. */
+  readonly generation: number;
+  /** Local addresses seen in all namespaces read (for direction), as four-word keys. */
+  close(): void;
+}
+
+/** Classes of traffic no single process owns (DESIGN §2). */
+export const OwnerClass = {
+  NO_LISTENER: '<no listener>',
+  KERNEL: '<kernel>',
+  FORWARDED: '<forwarded>',
+  UNKNOWN: '<unknown>',
+} as const;
+export type OwnerClassName = (typeof OwnerClass)[keyof typeof OwnerClass];
