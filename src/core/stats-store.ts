@@ -1,0 +1,206 @@
+/**
+ * Per-row traffic counters in flat typed arrays: a 40-slot ring of per-second
+ * rx/tx bytes (lazily zeroed), cumulative bytes and packets, last-seen second,
+ * and the peak 2 s rate. Rows are dense ids handed out by a KeyTable.
+ */
+export const RING_SECONDS = 40;
+const R = RING_SECONDS;
+/** A per-second slot saturates here rather than wrapping. */
+const SLOT_MAX = 0xffffffff;
+
+export interface WindowRates {
+  rx1: number;
+  tx1: number;
+  rx2: number;
+  tx2: number;
+  rx10: number;
+  tx10: number;
+  rx40: number;
+  tx40: number;
+}
+
+export class StatsStore {
+  private rxRing: Uint32Array;
+  private txRing: Uint32Array;
+  /** second of the newest slot written; -1 = never */
+  private lastSec: Float64Array;
+  rxBytes: Float64Array;
+  txBytes: Float64Array;
+  packets: Float64Array;
+  peak: Float64Array;
+  /** ms timestamp of the last packet */
+  lastSeenMs: Float64Array;
+  private capacity: number;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.rxRing = new Uint32Array(capacity * R);
+    this.txRing = new Uint32Array(capacity * R);
+    this.lastSec = new Float64Array(capacity).fill(-1);
+    this.rxBytes = new Float64Array(capacity);
+    this.txBytes = new Float64Array(capacity);
+    this.packets = new Float64Array(capacity);
+    this.peak = new Float64Array(capacity);
+    this.lastSeenMs = new Float64Array(capacity);
+  }
+
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const g32 = (a: Uint32Array, n: number) => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    const g64 = (a: Float64Array, n: number, fill = 0) => {
+      const b = new Float64Array(n);
+      if (fill !== 0) b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.rxRing = g32(this.rxRing, capacity * R);
+    this.txRing = g32(this.txRing, capacity * R);
+    this.lastSec = g64(this.lastSec, capacity, -1);
+    this.rxBytes = g64(this.rxBytes, capacity);
+    this.txBytes = g64(this.txBytes, capacity);
+    this.packets = g64(this.packets, capacity);
+    this.peak = g64(this.peak, capacity);
+    this.lastSeenMs = g64(this.lastSeenMs, capacity);
+    this.capacity = capacity;
+  }
+
+  reset(id: number): void {
+    this.rxRing.fill(0, id * R, id * R + R);
+    this.txRing.fill(0, id * R, id * R + R);
+    this.lastSec[id] = -1;
+    this.rxBytes[id] = 0;
+    this.txBytes[id] = 0;
+    this.packets[id] = 0;
+    this.peak[id] = 0;
+    this.lastSeenMs[id] = 0;
+  }
+
+  /** Hot path: count one packet of `bytes` at second `sec`. */
+  add(id: number, sec: number, bytes: number, tx: boolean, tsMs: number): void {
+    const eff = this.roll(id, sec);
+    const slot = id * R + (eff % R);
+    if (tx) {
+      const v = this.txRing[slot]! + bytes;
+      this.txRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      this.txBytes[id]! += bytes;
+    } else {
+      const v = this.rxRing[slot]! + bytes;
+      this.rxRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      this.rxBytes[id]! += bytes;
+    }
+    this.packets[id]! += 1;
+    this.lastSeenMs[id] = tsMs;
+  }
+
+  /**
+   * Add (sign 1) or subtract (sign -1) all of row `src` of `from` into row
+   * `dst` of this store: attributing a connection's traffic to its process
+   * once the owner is known, or moving it between owners.
+   */
+  merge(dst: number, from: StatsStore, src: number, sign: 1 | -1): void {
+    const srcSec = from.lastSec[src]!;
+    if (srcSec >= 0) {
+      const dstSec = this.lastSec[dst]!;
+      const newest = dstSec > srcSec ? dstSec : srcSec;
+      this.roll(dst, newest);
+      const lo = Math.max(srcSec - R + 1, newest - R + 1);
+      for (let s = lo; s <= srcSec; s++) {
+        const a = dst * R + (s % R);
+        const b = src * R + (s % R);
+        this.rxRing[a] = clampSlot(this.rxRing[a]! + sign * from.rxRing[b]!);
+        this.txRing[a] = clampSlot(this.txRing[a]! + sign * from.txRing[b]!);
+      }
+    }
+    this.rxBytes[dst]! += sign * from.rxBytes[src]!;
+    this.txBytes[dst]! += sign * from.txBytes[src]!;
+    this.packets[dst]! += sign * from.packets[src]!;
+    if (sign > 0 && from.lastSeenMs[src]! > this.lastSeenMs[dst]!) this.lastSeenMs[dst] = from.lastSeenMs[src]!;
+  }
+
+  /**
+   * Rates over complete seconds before `nowSec`, dividing by the elapsed time
+   * when less than the window has passed. `elapsed` is in seconds (> 0).
+   */
+  rates(id: number, nowSec: number, elapsed: number, out: WindowRates): void {
+    const last = this.lastSec[id]!;
+    let rx1 = 0,
+      tx1 = 0,
+      rx2 = 0,
+      tx2 = 0,
+      rx10 = 0,
+      tx10 = 0,
+      rx40 = 0,
+      tx40 = 0;
+    if (last >= 0 && last > nowSec - 1 - R) {
+      const base = id * R;
+      for (let age = 1; age <= R; age++) {
+        const s = nowSec - age;
+        if (s > last || s <= last - R) continue;
+        const slot = base + (s % R);
+        const rx = this.rxRing[slot]!;
+        const tx = this.txRing[slot]!;
+        if (rx === 0 && tx === 0) continue;
+        rx40 += rx;
+        tx40 += tx;
+        if (age <= 10) {
+          rx10 += rx;
+          tx10 += tx;
+          if (age <= 2) {
+            rx2 += rx;
+            tx2 += tx;
+            if (age === 1) {
+              rx1 = rx;
+              tx1 = tx;
+            }
+          }
+        }
+      }
+    }
+    const d1 = Math.min(1, elapsed);
+    const d2 = Math.min(2, elapsed);
+    const d10 = Math.min(10, elapsed);
+    const d40 = Math.min(40, elapsed);
+    out.rx1 = rx1 / d1;
+    out.tx1 = tx1 / d1;
+    out.rx2 = rx2 / d2;
+    out.tx2 = tx2 / d2;
+    out.rx10 = rx10 / d10;
+    out.tx10 = tx10 / d10;
+    out.rx40 = rx40 / d40;
+    out.tx40 = tx40 / d40;
+    const p = out.rx2 + out.tx2;
+    if (p > this.peak[id]!) this.peak[id] = p;
+  }
+
+  /** Second of the newest traffic, or -1. */
+  lastSecond(id: number): number {
+    return this.lastSec[id]!;
+  }
+
+  /** Advance row id's ring to `sec`; returns the second to count in (a packet too late for the ring counts in the newest). */
+  private roll(id: number, sec: number): number {
+    const last = this.lastSec[id]!;
+    if (last === sec) return sec;
+    if (sec < last) return sec > last - R ? sec : last;
+    const base = id * R;
+    if (last < 0 || sec - last >= R) {
+      this.rxRing.fill(0, base, base + R);
+      this.txRing.fill(0, base, base + R);
+    } else {
+      for (let s = last + 1; s <= sec; s++) {
+        this.rxRing[base + (s % R)] = 0;
+        this.txRing[base + (s % R)] = 0;
+      }
+    }
+    this.lastSec[id] = sec;
+    return sec;
+  }
+}
+
+function clampSlot(v: number): number {
+  return v < 0 ? 0 : v > SLOT_MAX ? SLOT_MAX : v;
+}

@@ -1,0 +1,456 @@
+import type { FrameSink } from '../capture/packet-source.js';
+import { KeyTable } from '../core/key-table.js';
+import { StatsStore } from '../core/stats-store.js';
+import { Direction, directionOf } from '../core/direction.js';
+import type { LocalAddresses } from '../core/local-addresses.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { decodeFrame } from '../decode/decode-frame.js';
+import { DecodeStatus, IpProto, PacketInfo } from '../decode/packet-info.js';
+import { OwnerClass, type SocketResolver } from '../procs/owner.js';
+import { Owners } from './owners.js';
+import { buildSnapshot } from './snapshot-builder.js';
+
+export interface EngineOptions {
+  interfaceName: string;
+  filter: string | null;
+  /** what counts as local, as shown to the user */
+  localLabel: string;
+  local: LocalAddresses;
+  /** null: no process attribution (files); TCP/UDP then belong to no process row */
+  resolver: SocketResolver | null;
+  /** row cap per table (hosts, connections); the excess folds into "(other)" */
+  maxRows?: number;
+  /** rows idle this long are evicted */
+  idleMs?: number;
+  /** rows of each kind a snapshot carries */
+  rowLimit?: number;
+  /** publish a snapshot every N seconds of (capture) time */
+  publishEverySec?: number;
+  /** engine start (live: now; files: first packet when omitted) */
+  startMs?: number;
+  onSnapshot: (snap: Snapshot) => void;
+  /** packets lost by the capture, when knowable */
+  dropped?: () => number | null;
+}
+
+/** Connection flags. */
+export const ConnFlag = { LOCAL_SENT: 1, NOT_RESOLVABLE: 2 } as const;
+/** connOwner values below zero */
+export const OwnerState = { PENDING: -1, NONE: -2 } as const;
+
+/** connection key word 0: protocol | these flags | quoted protocol << 16 */
+export const KEY_TRANSIT = 0x100;
+export const KEY_QUOTED = 0x200;
+const HOST_W = 9; // kind, a[4], b[4]
+const CONN_W = 10; // proto | transit<<8, local[4], remote[4], lport<<16|rport
+/** A full rescan that started after a connection appeared has missed it: decide then. */
+const GENERATIONS_TO_DECIDE = 2;
+const UNKNOWN_RETRY_MS = 5_000;
+/** After this, a connection whose socket is found but not its process is <unknown> (and retried). */
+const PENDING_UNKNOWN_MS = 2_000;
+
+/**
+ * Capture → decode → aggregate. `frame()` is the hot path: it decodes into one
+ * preallocated PacketInfo and counts into typed-array tables with numeric
+ * keys, allocating nothing for a packet of a known flow. Second boundaries in
+ * the packets' own time (capture time for files, the capture clock when live)
+ * publish snapshots.
+ */
+export class Engine implements FrameSink {
+  readonly info = new PacketInfo();
+  readonly hosts: KeyTable;
+  readonly hostStats: StatsStore;
+  readonly hostOther = new StatsStore(1);
+  hostLocalPorts: Int32Array;
+  readonly conns: KeyTable;
+  readonly connStats: StatsStore;
+  readonly connOther = new StatsStore(1);
+  connHost: Int32Array;
+  connOwner: Int32Array;
+  connGen: Float64Array;
+  connFirstMs: Float64Array;
+  connFlags: Uint8Array;
+  connRetryMs: Float64Array;
+  /** (host row, local port) pairs already counted in hostLocalPorts */
+  readonly hostPorts: KeyTable;
+  readonly owners = new Owners();
+  readonly totals = new StatsStore(1);
+  transitBytes = 0;
+  packets = 0;
+  malformed = 0;
+  readonly opts: Required<Omit<EngineOptions, 'startMs' | 'dropped'>> & Pick<EngineOptions, 'dropped'>;
+  startMs: number;
+  /** second currently being filled; -1 before the first packet/tick */
+  curSec = -1;
+  lastTsMs = 0;
+  private seq = 0;
+  private pending: number[] = [];
+  private retry: number[] = [];
+  private notices: string[] = [];
+  private readonly localW = new Uint32Array(4);
+  private readonly remoteW = new Uint32Array(4);
+
+  constructor(opts: EngineOptions) {
+    this.opts = {
+      maxRows: 100_000,
+      idleMs: 300_000,
+      rowLimit: 1_000,
+      publishEverySec: 1,
+      ...opts,
+    };
+    this.startMs = opts.startMs ?? NaN;
+    if (!Number.isNaN(this.startMs)) this.curSec = Math.floor(this.startMs / 1000);
+    const max = this.opts.maxRows;
+    this.hosts = new KeyTable(HOST_W, max);
+    this.hostStats = new StatsStore(this.hosts.rowCapacity);
+    this.hostLocalPorts = new Int32Array(this.hosts.rowCapacity);
+    this.hosts.onGrow = (cap) => {
+      this.hostStats.grow(cap);
+      this.hostLocalPorts = growI32(this.hostLocalPorts, cap);
+    };
+    this.conns = new KeyTable(CONN_W, max);
+    this.connStats = new StatsStore(this.conns.rowCapacity);
+    this.connHost = new Int32Array(this.conns.rowCapacity);
+    this.connOwner = new Int32Array(this.conns.rowCapacity);
+    this.connGen = new Float64Array(this.conns.rowCapacity);
+    this.connFirstMs = new Float64Array(this.conns.rowCapacity);
+    this.connFlags = new Uint8Array(this.conns.rowCapacity);
+    this.connRetryMs = new Float64Array(this.conns.rowCapacity);
+    this.conns.onGrow = (cap) => {
+      this.connStats.grow(cap);
+      this.connHost = growI32(this.connHost, cap);
+      this.connOwner = growI32(this.connOwner, cap);
+      this.connGen = growF64(this.connGen, cap);
+      this.connFirstMs = growF64(this.connFirstMs, cap);
+      this.connRetryMs = growF64(this.connRetryMs, cap);
+      const f = new Uint8Array(cap);
+      f.set(this.connFlags);
+      this.connFlags = f;
+    };
+    this.hostPorts = new KeyTable(2, max);
+  }
+
+  /** Hot path. */
+  frame(buf: Buffer, offset: number, capLen: number, origLen: number, tsMs: number, linkType: number): void {
+    const info = this.info;
+    const status = decodeFrame(buf, offset, capLen, linkType, info);
+    let wire = origLen > 0 ? origLen : capLen;
+    if (origLen <= 0 && info.ipLength > 0) {
+      const est = info.linkHeaderLength + info.ipLength;
+      if (est > wire) wire = est;
+    }
+    if (Number.isNaN(this.startMs)) {
+      this.startMs = tsMs;
+      this.curSec = Math.floor(tsMs / 1000);
+    }
+    const sec = Math.floor(tsMs / 1000);
+    if (sec > this.curSec) this.advanceTo(sec);
+    if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
+    this.packets++;
+
+    const dir = directionOf(info, buf, this.opts.local);
+    if (dir === Direction.TRANSIT) this.transitBytes += wire;
+    else this.totals.add(0, sec, wire, dir === Direction.TX, tsMs);
+    if (status !== DecodeStatus.OK) {
+      if (status === DecodeStatus.MALFORMED) this.malformed++;
+      else {
+        const o = dir === Direction.TRANSIT ? this.owners.classIds[OwnerClass.FORWARDED] : this.owners.classIds[OwnerClass.KERNEL];
+        this.owners.stats.add(o, sec, wire, dir === Direction.TX, tsMs);
+      }
+      return;
+    }
+
+    // Host row: the remote end, or both ends (ordered) for transit.
+    let srcFirst = true;
+    const hk = this.hosts.scratch;
+    if (dir === Direction.TRANSIT) {
+      srcFirst = compareWords(info.src, info.dst) <= 0;
+      const a = srcFirst ? info.src : info.dst;
+      const b = srcFirst ? info.dst : info.src;
+      hk[0] = 1;
+      hk[1] = a[0]!; hk[2] = a[1]!; hk[3] = a[2]!; hk[4] = a[3]!;
+      hk[5] = b[0]!; hk[6] = b[1]!; hk[7] = b[2]!; hk[8] = b[3]!;
+    } else {
+      const r = dir === Direction.TX ? info.dst : info.src;
+      hk[0] = 0;
+      hk[1] = r[0]!; hk[2] = r[1]!; hk[3] = r[2]!; hk[4] = r[3]!;
+      hk[5] = 0; hk[6] = 0; hk[7] = 0; hk[8] = 0;
+    }
+    const hh = this.hosts.hashScratch();
+    let host = this.hosts.find(hh);
+    if (host < 0) {
+      host = this.hosts.insert(hh);
+      if (host >= 0) {
+        this.hostStats.reset(host);
+        this.hostLocalPorts[host] = 0;
+      }
+    }
+    const isTx = dir === Direction.TRANSIT ? srcFirst : dir === Direction.TX;
+    if (host >= 0) this.hostStats.add(host, sec, wire, isTx, tsMs);
+    else this.hostOther.add(0, sec, wire, isTx, tsMs);
+
+    // Connection row.
+    const proto = info.protocol;
+    let lport = 0;
+    let rport = 0;
+    if (info.hasPorts) {
+      lport = dir === Direction.RX ? info.dstPort : info.srcPort;
+      rport = dir === Direction.RX ? info.srcPort : info.dstPort;
+      if (dir === Direction.TRANSIT && !srcFirst) {
+        lport = info.dstPort;
+        rport = info.srcPort;
+      }
+    } else if (info.hasInner) {
+      // ICMP error: the quoted packet's ports, seen from our side.
+      if (dir === Direction.TX) {
+        lport = info.innerDstPort; // we answer a packet that was sent to us
+        rport = info.innerSrcPort;
+      } else {
+        lport = info.innerSrcPort; // the quoted packet was ours
+        rport = info.innerDstPort;
+      }
+    }
+    const ck = this.conns.scratch;
+    const quoted = info.hasInner && !info.hasPorts;
+    ck[0] = ((proto & 0xff) | (dir === Direction.TRANSIT ? KEY_TRANSIT : 0) | (quoted ? KEY_QUOTED | ((info.innerProtocol & 0xff) << 16) : 0)) >>> 0;
+    const lw = dir === Direction.TRANSIT ? (srcFirst ? info.src : info.dst) : dir === Direction.TX ? info.src : info.dst;
+    const rw = dir === Direction.TRANSIT ? (srcFirst ? info.dst : info.src) : dir === Direction.TX ? info.dst : info.src;
+    ck[1] = lw[0]!; ck[2] = lw[1]!; ck[3] = lw[2]!; ck[4] = lw[3]!;
+    ck[5] = rw[0]!; ck[6] = rw[1]!; ck[7] = rw[2]!; ck[8] = rw[3]!;
+    ck[9] = ((lport << 16) | rport) >>> 0;
+    const ch = this.conns.hashScratch();
+    let conn = this.conns.find(ch);
+    if (conn < 0) {
+      conn = this.conns.insert(ch);
+      if (conn >= 0) this.newConnection(conn, host, dir, proto, lport, tsMs);
+    }
+    if (conn < 0) {
+      this.connOther.add(0, sec, wire, isTx, tsMs);
+      this.owners.stats.add(this.owners.classIds['(other)'], sec, wire, isTx, tsMs);
+      return;
+    }
+    this.connStats.add(conn, sec, wire, isTx, tsMs);
+    if (dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0)) {
+      this.connFlags[conn]! |= ConnFlag.LOCAL_SENT;
+    }
+    const owner = this.connOwner[conn]!;
+    if (owner >= 0) this.owners.stats.add(owner, sec, wire, isTx, tsMs);
+  }
+
+  private newConnection(conn: number, host: number, dir: number, proto: number, lport: number, tsMs: number): void {
+    this.connStats.reset(conn);
+    this.connHost[conn] = host;
+    this.connFlags[conn] = 0;
+    this.connFirstMs[conn] = tsMs;
+    this.connRetryMs[conn] = 0;
+    const info = this.info;
+    if (host >= 0 && dir !== Direction.TRANSIT && (info.hasPorts || info.hasInner)) {
+      const pk = this.hostPorts.scratch;
+      pk[0] = host;
+      pk[1] = lport;
+      const h = this.hostPorts.hashScratch();
+      if (this.hostPorts.find(h) < 0 && this.hostPorts.insert(h) >= 0) this.hostLocalPorts[host]!++;
+    }
+    const cls = this.owners.classIds;
+    let owner: number = OwnerState.PENDING;
+    if (dir === Direction.TRANSIT) owner = cls[OwnerClass.FORWARDED];
+    else if (info.hasInner && !info.hasPorts) {
+      // An ICMP error. Sent by us: the kernel answering a closed port (or other trouble).
+      const portUnreachable = (proto === IpProto.ICMP && info.icmpType === 3 && info.icmpCode === 3) || (proto === IpProto.ICMPV6 && info.icmpType === 1 && info.icmpCode === 4);
+      if (dir === Direction.TX) owner = portUnreachable ? cls[OwnerClass.NO_LISTENER] : cls[OwnerClass.KERNEL];
+      else owner = this.opts.resolver && (info.innerProtocol === IpProto.TCP || info.innerProtocol === IpProto.UDP) ? OwnerState.PENDING : cls[OwnerClass.KERNEL];
+    } else if (proto === IpProto.TCP || proto === IpProto.UDP) {
+      owner = this.opts.resolver ? OwnerState.PENDING : OwnerState.NONE;
+    } else owner = cls[OwnerClass.KERNEL];
+    this.connOwner[conn] = owner;
+    if (owner === OwnerState.PENDING) {
+      this.connGen[conn] = this.opts.resolver!.generation;
+      this.pending.push(conn);
+      this.resolveOne(conn, tsMs);
+    }
+  }
+
+  /** Lookup protocol for a connection row (ICMP errors look up the quoted transport). */
+  private lookupOf(conn: number): number {
+    const w = this.conns.keyWord(conn, 0);
+    return (w & KEY_QUOTED) !== 0 ? (w >>> 16) & 0xff : w & 0xff;
+  }
+
+  /** Try to attribute one pending connection; returns true when decided. */
+  private resolveOne(conn: number, nowMs: number): boolean {
+    const resolver = this.opts.resolver;
+    if (!resolver) return true;
+    const lw = this.localW;
+    const rw = this.remoteW;
+    for (let i = 0; i < 4; i++) {
+      lw[i] = this.conns.keyWord(conn, 1 + i);
+      rw[i] = this.conns.keyWord(conn, 5 + i);
+    }
+    const ports = this.conns.keyWord(conn, 9);
+    const r = resolver.lookup(this.lookupOf(conn), lw, ports >>> 16, rw, ports & 0xffff);
+    const cls = this.owners.classIds;
+    if (r.kind === 'process') {
+      this.assign(conn, this.owners.forProcess(r.proc));
+      return true;
+    }
+    if (r.kind === 'unknown') {
+      if (nowMs - this.connFirstMs[conn]! < PENDING_UNKNOWN_MS) return false;
+      this.assign(conn, cls[OwnerClass.UNKNOWN]);
+      this.scheduleRetry(conn, nowMs);
+      return true;
+    }
+    if (r.generation >= this.connGen[conn]! + GENERATIONS_TO_DECIDE) {
+      if ((this.connFlags[conn]! & ConnFlag.LOCAL_SENT) !== 0) {
+        // We sent on it, so a socket existed: gone before a scan saw it.
+        this.assign(conn, cls[OwnerClass.UNKNOWN]);
+        this.scheduleRetry(conn, nowMs);
+      } else {
+        this.assign(conn, cls[OwnerClass.NO_LISTENER]);
+      }
+      return true;
+    }
+    resolver.requestRescan();
+    return false;
+  }
+
+  private scheduleRetry(conn: number, nowMs: number): void {
+    this.connRetryMs[conn] = nowMs + UNKNOWN_RETRY_MS;
+    this.retry.push(conn);
+  }
+
+  /** Give a connection an owner (or move it from <unknown> to a process). */
+  private assign(conn: number, owner: number): void {
+    const prev = this.connOwner[conn]!;
+    if (prev === owner) return;
+    if (prev >= 0) this.owners.stats.merge(prev, this.connStats, conn, -1);
+    this.owners.stats.merge(owner, this.connStats, conn, 1);
+    this.connOwner[conn] = owner;
+  }
+
+  /** Attribution pass: pending connections, then due retries of <unknown>. */
+  resolvePending(nowMs: number): void {
+    if (!this.opts.resolver) return;
+    if (this.pending.length > 0) {
+      const still: number[] = [];
+      for (const conn of this.pending) {
+        if (!this.conns.isLive(conn) || this.connOwner[conn] !== OwnerState.PENDING) continue;
+        if (!this.resolveOne(conn, nowMs)) still.push(conn);
+      }
+      this.pending = still;
+    }
+    if (this.retry.length > 0) {
+      const unknown = this.owners.classIds[OwnerClass.UNKNOWN];
+      const still: number[] = [];
+      for (const conn of this.retry) {
+        if (!this.conns.isLive(conn) || this.connOwner[conn] !== unknown) continue;
+        if (this.connRetryMs[conn]! > nowMs) {
+          still.push(conn);
+          continue;
+        }
+        const r = this.lookupForRetry(conn);
+        if (r >= 0) this.assign(conn, r);
+        else {
+          this.connRetryMs[conn] = nowMs + UNKNOWN_RETRY_MS;
+          still.push(conn);
+        }
+      }
+      this.retry = still;
+    }
+  }
+
+  private lookupForRetry(conn: number): number {
+    const resolver = this.opts.resolver!;
+    for (let i = 0; i < 4; i++) {
+      this.localW[i] = this.conns.keyWord(conn, 1 + i);
+      this.remoteW[i] = this.conns.keyWord(conn, 5 + i);
+    }
+    const ports = this.conns.keyWord(conn, 9);
+    const r = resolver.lookup(this.lookupOf(conn), this.localW, ports >>> 16, this.remoteW, ports & 0xffff);
+    return r.kind === 'process' ? this.owners.forProcess(r.proc) : -1;
+  }
+
+  /**
+   * Close every second before `sec`: publish a snapshot on each publishing
+   * boundary, evict idle rows. A long silence publishes the seconds in which
+   * rates decay to zero, then skips ahead.
+   */
+  advanceTo(sec: number): void {
+    if (this.curSec < 0) {
+      this.curSec = sec;
+      if (Number.isNaN(this.startMs)) this.startMs = sec * 1000;
+      return;
+    }
+    const every = this.opts.publishEverySec;
+    const startSec = Math.floor(this.startMs / 1000);
+    let s = this.curSec + 1;
+    const quietEnd = this.curSec + 45;
+    while (s <= sec) {
+      if (s > quietEnd && sec - s > every) {
+        // nothing changes in a long silence: jump to the last boundary before sec
+        const k = Math.floor((sec - startSec) / every) * every + startSec;
+        s = k > s ? k : s;
+      }
+      if ((s - startSec) % every === 0) this.publish(s * 1000);
+      s++;
+    }
+    this.curSec = sec;
+    this.evictIdle(sec * 1000);
+  }
+
+  /** Publish a snapshot now (e.g. the final one at end of file or on stop). */
+  publish(nowMs: number): Snapshot {
+    this.resolvePending(nowMs);
+    const snap = buildSnapshot(this, nowMs, ++this.seq, this.takeNotices());
+    this.opts.onSnapshot(snap);
+    return snap;
+  }
+
+  notice(text: string): void {
+    this.notices.push(text);
+  }
+
+  private takeNotices(): string[] {
+    const n = this.notices;
+    this.notices = [];
+    return n;
+  }
+
+  private evictIdle(nowMs: number): void {
+    const cutoff = nowMs - this.opts.idleMs;
+    for (let id = 0; id < this.conns.idLimit; id++) {
+      if (!this.conns.isLive(id) || this.connStats.lastSeenMs[id]! >= cutoff) continue;
+      this.conns.remove(id);
+    }
+    for (let id = 0; id < this.hosts.idLimit; id++) {
+      if (!this.hosts.isLive(id) || this.hostStats.lastSeenMs[id]! >= cutoff) continue;
+      this.hosts.remove(id);
+    }
+    if (this.hostPorts.size > 0) {
+      for (let id = 0; id < this.hostPorts.idLimit; id++) {
+        if (this.hostPorts.isLive(id) && !this.hosts.isLive(this.hostPorts.keyWord(id, 0))) this.hostPorts.remove(id);
+      }
+    }
+    for (let id = 0; id < this.owners.idLimit; id++) {
+      if (this.owners.isLive(id) && !this.owners.isClass(id) && this.owners.stats.lastSeenMs[id]! < cutoff) this.owners.evict(id);
+    }
+  }
+}
+
+function compareWords(a: Uint32Array, b: Uint32Array): number {
+  for (let i = 0; i < 4; i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return 0;
+}
+
+function growI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function growF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
