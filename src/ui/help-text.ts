@@ -1,0 +1,21 @@
+/** The help overlay, one key per line. */
+export const HELP_LINES: string[] = [
+  'q / Ctrl-C      quit',
+  'h / ?           this help (Esc closes)',
+  'Tab / S-Tab     next / previous pane',
+  '↑ ↓ j k         move        PgUp PgDn Home End',
+  'Enter           drill down: host → its processes and connections,',
+  '                process → its hosts and connections',
+  'Esc             back (or clear the row filter)',
+  '< >             sort by the previous / next column',
+  'r               reverse the sort',
+  'Space / p       freeze the display (capture goes on)',
+  '← →             while frozen, step through the recorded seconds',
+  't               rate window: 2 s / 10 s / 40 s',
+  'c               cumulative bytes instead of rates',
+  'b               bits / bytes',
+  'n / N           reverse DNS / service names on or off',
+  'a               group hosts by /24 (v6 /64), /16 (v6 /48), off',
+  '/               filter rows by text (Enter keeps, Esc clears)',
+  'x               commands to block the selected host (not run)',
+];
