@@ -21,8 +21,12 @@ export interface ProcessInfo {
 export type Lookup =
   /** a socket matched and its process is known */
   | { kind: 'process'; proc: ProcessInfo }
-  /** a socket matched but no process could be found for it (yet) */
-  | { kind: 'unknown' }
+  /**
+   * a socket matched but no process could be found for it (yet). `pending`:
+   * the resolver is still looking (a rescan is under way or requested), so
+   * asking again on a later tick may give a process.
+   */
+  | { kind: 'unknown'; pending?: boolean }
   /**
    * no socket matched in the latest table; `generation` is the table's
    * generation, so the engine can tell a fresh miss from a stale one
@@ -44,8 +48,19 @@ export interface SocketResolver {
   requestRescan(): void;
   /** Generation of the socket table: increases by one on every completed rescan. */
   readonly generation: number;
-  /** Local addresses seen in all namespaces read (for direction), as four-word keys. */
+  /**
+   * Local addresses seen in all namespaces read (for direction), as four-word
+   * addresses; netns null for wiretop's own namespace (else as in ProcessInfo).
+   * Optional: fakes and resolvers that cannot tell may leave it out.
+   */
+  localAddresses?(): readonly LocalAddress[];
+  /** Stop rescanning; lookups keep answering from the last table. */
   close(): void;
+}
+
+export interface LocalAddress {
+  addr: Uint32Array;
+  netns: string | null;
 }
 
 /** Classes of traffic no single process owns (DESIGN §2). */

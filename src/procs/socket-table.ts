@@ -1,0 +1,143 @@
+/**
+ * The sockets of one rescan, indexed for the matching rules of DESIGN §2.
+ * One NamespaceTable per network namespace read; ours comes first so that it
+ * wins when the same endpoint exists in several namespaces.
+ */
+import { Proto, TcpState, type SocketEntry } from './proc-net-parser.js';
+
+/**
+ * Compact string for an address: the decimal IPv4 word for ::ffff:a.b.c.d,
+ * else the four words. Lookups build one per rule, not per packet.
+ */
+export function addrKey(w: ArrayLike<number>): string {
+  const a = w[0]!;
+  const b = w[1]!;
+  const c = w[2]!;
+  const d = w[3]!;
+  if (a === 0 && b === 0 && c === 0xffff) return `${d >>> 0}`;
+  return `${a >>> 0}.${b >>> 0}.${c >>> 0}.${d >>> 0}`;
+}
+
+export function endpointKey(w: ArrayLike<number>, port: number): string {
+  return `${addrKey(w)}/${port}`;
+}
+
+export function tupleKey(local: ArrayLike<number>, localPort: number, remote: ArrayLike<number>, remotePort: number): string {
+  return `${addrKey(local)}/${localPort}/${addrKey(remote)}/${remotePort}`;
+}
+
+/** 0.0.0.0 in the four-word form */
+export const V4_ANY: Uint32Array = Uint32Array.of(0, 0, 0xffff, 0);
+/** :: */
+export const V6_ANY: Uint32Array = Uint32Array.of(0, 0, 0, 0);
+export const V4_ANY_KEY = addrKey(V4_ANY);
+export const V6_ANY_KEY = addrKey(V6_ANY);
+
+export interface NamespaceTable {
+  /** namespace inode (the N of net:[N]); 0 when unknown */
+  readonly netns: number;
+  /** null for wiretop's own namespace; else /run/netns name, container id or net:[N] */
+  readonly name: string | null;
+  readonly own: boolean;
+  /** addrKey()s of the namespace's local addresses; null when not known */
+  readonly localAddrs: ReadonlySet<string> | null;
+  /** TCP sockets that are not listening, by 4-tuple */
+  readonly tcpConn: Map<string, SocketEntry>;
+  /** listening TCP sockets by local ip/port (wildcards under 0.0.0.0 and ::) */
+  readonly tcpListen: Map<string, SocketEntry>;
+  /** connected UDP sockets (remote port ≠ 0), by 4-tuple */
+  readonly udpConn: Map<string, SocketEntry>;
+  /** UDP sockets by local ip/port (wildcards under 0.0.0.0 and ::) */
+  readonly udpBound: Map<string, SocketEntry>;
+  readonly socketCount: number;
+}
+
+export interface NamespaceInput {
+  netns: number;
+  name: string | null;
+  own: boolean;
+  localAddrs: ReadonlySet<string> | null;
+  entries: readonly SocketEntry[];
+}
+
+function put(map: Map<string, SocketEntry>, key: string, e: SocketEntry): void {
+  const old = map.get(key);
+  // SO_REUSEPORT groups and TIME_WAIT leftovers share a key: keep one that has an owner.
+  if (old === undefined || (old.inode === 0 && e.inode !== 0)) map.set(key, e);
+}
+
+export function buildNamespaceTable(input: NamespaceInput): NamespaceTable {
+  const tcpConn = new Map<string, SocketEntry>();
+  const tcpListen = new Map<string, SocketEntry>();
+  const udpConn = new Map<string, SocketEntry>();
+  const udpBound = new Map<string, SocketEntry>();
+  let count = 0;
+  for (const e of input.entries) {
+    if (e.proto === Proto.TCP) {
+      if (e.state === TcpState.LISTEN) put(tcpListen, endpointKey(e.local, e.localPort), e);
+      else if (e.state !== TcpState.CLOSE) put(tcpConn, tupleKey(e.local, e.localPort, e.remote, e.remotePort), e);
+      else continue;
+    } else if (e.proto === Proto.UDP) {
+      if (e.localPort === 0) continue;
+      if (e.remotePort !== 0) put(udpConn, tupleKey(e.local, e.localPort, e.remote, e.remotePort), e);
+      else put(udpBound, endpointKey(e.local, e.localPort), e);
+    } else {
+      continue;
+    }
+    count++;
+  }
+  return {
+    netns: input.netns,
+    name: input.name,
+    own: input.own,
+    localAddrs: input.localAddrs,
+    tcpConn,
+    tcpListen,
+    udpConn,
+    udpBound,
+    socketCount: count,
+  };
+}
+
+export class SocketTable {
+  /** ours first, then the others in discovery order */
+  readonly namespaces: readonly NamespaceTable[];
+  readonly generation: number;
+  /** epoch ms when reading /proc/net for this table began */
+  readonly readStartedAt: number;
+
+  constructor(namespaces: readonly NamespaceTable[], generation: number, readStartedAt: number) {
+    this.namespaces = [...namespaces].sort((a, b) => Number(b.own) - Number(a.own));
+    this.generation = generation;
+    this.readStartedAt = readStartedAt;
+  }
+
+  static empty(): SocketTable {
+    return new SocketTable([], 0, 0);
+  }
+
+  get socketCount(): number {
+    let n = 0;
+    for (const ns of this.namespaces) n += ns.socketCount;
+    return n;
+  }
+
+  /** Every socket inode (≠ 0) of the table, with the namespace it is in. */
+  *inodes(): Generator<[number, NamespaceTable]> {
+    for (const ns of this.namespaces) {
+      for (const m of [ns.tcpConn, ns.tcpListen, ns.udpConn, ns.udpBound]) {
+        for (const e of m.values()) if (e.inode !== 0) yield [e.inode, ns];
+      }
+    }
+  }
+}
+
+/** Inverse of addrKey; null for a string addrKey cannot have produced. */
+export function keyToWords(key: string): Uint32Array | null {
+  const parts = key.split('.');
+  const nums = parts.map(Number);
+  if (!nums.every((n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) return null;
+  if (nums.length === 1) return Uint32Array.of(0, 0, 0xffff, nums[0]!);
+  if (nums.length === 4) return Uint32Array.from(nums);
+  return null;
+}
