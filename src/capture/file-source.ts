@@ -17,25 +17,28 @@ export interface FileSourceOptions {
   chunkSize?: number;
 }
 
-export class FileSource implements PacketSource {
-  readonly name: string;
-  readonly recordedTime = true;
-  private readonly path: string;
-  private readonly onWarning: WarningSink | undefined;
-  private readonly chunkSize: number;
-  private parser: CaptureParser | null = null;
-  private stopped = false;
-  private running = false;
+/** Where the bytes come from: a file, or memory in tests. */
+export interface ChunkReader {
+  /** Reads up to length bytes into buf at offset; 0 at the end. */
+  read(buf: Buffer, offset: number, length: number): Promise<number>;
+  /** Total size when known (regular files), else Infinity. */
+  readonly size: number;
+}
 
-  constructor(path: string, opts: FileSourceOptions = {}) {
-    this.path = path;
-    this.name = path;
-    this.onWarning = opts.onWarning;
-    this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
-  }
+/** Streaming state shared with stop(): the parser once the format is known, and the stop flag. */
+export class CaptureStream {
+  parser: CaptureParser | null = null;
+  stopped = false;
 
-  stats(): SourceStats {
-    return { frames: this.parser?.frames ?? 0, dropped: null };
+  constructor(
+    /** Name used in messages (the path). */
+    readonly name: string,
+    private readonly chunkSize: number = DEFAULT_CHUNK_SIZE,
+    private readonly onWarning?: WarningSink,
+  ) {}
+
+  get frames(): number {
+    return this.parser?.frames ?? 0;
   }
 
   stop(): void {
@@ -43,56 +46,30 @@ export class FileSource implements PacketSource {
     this.parser?.halt();
   }
 
-  async run(sink: FrameSink): Promise<void> {
-    if (this.running) throw new Error('FileSource.run() called twice');
-    this.running = true;
-    const fh = await this.openFile();
-    try {
-      await this.stream(fh, sink);
-    } finally {
-      await fh.close().catch(() => undefined);
-    }
-  }
-
-  private async openFile(): Promise<FileHandle> {
-    let fh: FileHandle;
-    try {
-      fh = await open(this.path, 'r');
-    } catch (err) {
-      throw this.fsError(err);
-    }
-    try {
-      const st = await fh.stat();
-      if (st.isDirectory()) throw new UserError(`is a directory, not a capture file: ${this.path}`);
-      if (st.isFile() && st.size === 0) throw new UserError(`empty file, not a pcap or pcapng file: ${this.path}`);
-      this.fileSize = st.isFile() ? st.size : Infinity;
-    } catch (err) {
-      await fh.close().catch(() => undefined);
-      throw err instanceof UserError ? err : this.fsError(err);
-    }
-    return fh;
-  }
-
-  private fileSize = Infinity;
-
-  private async stream(fh: FileHandle, sink: FrameSink): Promise<void> {
-    let buf = Buffer.allocUnsafeSlow(this.chunkSize);
+  /**
+   * Delivers every complete record into sink. Rejects with UserError for a
+   * file that is not a capture or is corrupt; a file cut off mid-record
+   * resolves after one warning.
+   */
+  async run(reader: ChunkReader, sink: FrameSink): Promise<void> {
+    const chunkSize = Math.max(1, Math.floor(this.chunkSize));
+    let buf = Buffer.allocUnsafeSlow(chunkSize);
     let end = 0; // valid bytes in buf
-    let fileRead = 0; // bytes of the file read so far
+    let consumed = 0; // bytes read from the reader so far
     let eof = false;
     let parser: CaptureParser | null = null;
 
     for (;;) {
       // Fill the rest of the buffer (one read; short reads are fine).
       if (!eof && end < buf.length) {
-        const n = await this.read(fh, buf, end, buf.length - end);
+        const n = await reader.read(buf, end, buf.length - end);
         if (n === 0) eof = true;
         end += n;
-        fileRead += n;
+        consumed += n;
       }
       if (parser === null) {
-        if (end === 0) throw new UserError(`empty file, not a pcap or pcapng file: ${this.path}`);
-        if (end < 4 && !eof) continue;
+        if (end === 0 && eof) throw new UserError(`empty file, not a pcap or pcapng file: ${this.name}`);
+        if (end < 4 && !eof && end < buf.length) continue;
         parser = this.detect(buf, end);
         this.parser = parser;
         if (this.stopped) parser.halt();
@@ -101,7 +78,7 @@ export class FileSource implements PacketSource {
       try {
         pos = parser.parse(buf, 0, end, sink);
       } catch (err) {
-        if (err instanceof UserError) throw new UserError(`${this.path}: ${err.message}`, err.hint);
+        if (err instanceof UserError) throw new UserError(`${this.name}: ${err.message}`, err.hint);
         throw err;
       }
       if (this.stopped) return;
@@ -113,19 +90,19 @@ export class FileSource implements PacketSource {
       // Keep the incomplete tail; make room for the next unit if it is bigger than the buffer.
       const need = parser.need;
       if (need > buf.length) {
-        if (left + (this.fileSize - fileRead) < need) {
+        if (left + (reader.size - consumed) < need) {
           // The file ends before this record does: report the cut without allocating for it.
           this.warnCut(parser);
           return;
         }
-        const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.chunkSize));
+        const bigger = Buffer.allocUnsafeSlow(Math.max(need, chunkSize));
         buf.copy(bigger, 0, pos, end);
         buf = bigger;
       } else if (left > 0 && pos > 0) {
         buf.copyWithin(0, pos, end);
-      } else if (pos > 0 && buf.length > this.chunkSize) {
-        // Drop back to the normal size once an oversized record has gone through.
-        buf = Buffer.allocUnsafeSlow(this.chunkSize);
+      } else if (left === 0 && buf.length > chunkSize) {
+        // Back to the normal size once an oversized record has gone through.
+        buf = Buffer.allocUnsafeSlow(chunkSize);
       }
       end = left;
       // Let signals, timers and stop() in between chunks.
@@ -137,20 +114,88 @@ export class FileSource implements PacketSource {
   private detect(buf: Buffer, end: number): CaptureParser {
     if (looksLikePcapngPrefix(buf, 0, end)) return new PcapngParser();
     if (looksLikePcapPrefix(buf, 0, end)) return new PcapParser();
-    throw new UserError(`not a pcap or pcapng file: ${this.path}`);
+    throw new UserError(`not a pcap or pcapng file: ${this.name}`);
   }
 
   private warnCut(parser: CaptureParser): void {
     const what = parser.headerDone ? 'last record incomplete' : 'file header incomplete';
-    this.onWarning?.(`${this.path}: cut off after ${parser.frames} packets (${what})`);
+    this.onWarning?.(`${this.name}: cut off after ${parser.frames} packets (${what})`);
+  }
+}
+
+/** Reads a capture held in memory (tests, fuzzing) through the same streaming path as files. */
+export function bufferReader(bytes: Uint8Array): ChunkReader {
+  let pos = 0;
+  return {
+    size: bytes.length,
+    read(buf: Buffer, offset: number, length: number): Promise<number> {
+      const n = Math.min(length, bytes.length - pos);
+      buf.set(bytes.subarray(pos, pos + n), offset);
+      pos += n;
+      return Promise.resolve(n);
+    },
+  };
+}
+
+export class FileSource implements PacketSource {
+  readonly name: string;
+  readonly recordedTime = true;
+  private readonly path: string;
+  private readonly stream: CaptureStream;
+  private running = false;
+
+  constructor(path: string, opts: FileSourceOptions = {}) {
+    this.path = path;
+    this.name = path;
+    this.stream = new CaptureStream(path, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, opts.onWarning);
   }
 
-  private async read(fh: FileHandle, buf: Buffer, offset: number, length: number): Promise<number> {
+  stats(): SourceStats {
+    return { frames: this.stream.frames, dropped: null };
+  }
+
+  stop(): void {
+    this.stream.stop();
+  }
+
+  async run(sink: FrameSink): Promise<void> {
+    if (this.running) throw new Error('FileSource.run() called twice');
+    this.running = true;
+    const { fh, size } = await this.openFile();
     try {
-      const { bytesRead } = await fh.read(buf, offset, length, null);
-      return bytesRead;
+      await this.stream.run(
+        {
+          size,
+          read: async (buf, offset, length) => {
+            try {
+              return (await fh.read(buf, offset, length, null)).bytesRead;
+            } catch (err) {
+              throw this.fsError(err);
+            }
+          },
+        },
+        sink,
+      );
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  private async openFile(): Promise<{ fh: FileHandle; size: number }> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, 'r');
     } catch (err) {
       throw this.fsError(err);
+    }
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) throw new UserError(`is a directory, not a capture file: ${this.path}`);
+      if (st.isFile() && st.size === 0) throw new UserError(`empty file, not a pcap or pcapng file: ${this.path}`);
+      return { fh, size: st.isFile() ? st.size : Infinity };
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      throw err instanceof UserError ? err : this.fsError(err);
     }
   }
 
@@ -172,8 +217,8 @@ export class FileSource implements PacketSource {
       case 'EIO':
         return new UserError(`I/O error reading ${p}`);
       default: {
-        const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-        return new UserError(`cannot read ${p}: ${msg ?? code ?? 'unknown error'}`);
+        const first = err instanceof Error ? err.message.split('\n')[0] : undefined;
+        return new UserError(`cannot read ${p}: ${first ?? code ?? 'unknown error'}`);
       }
     }
   }

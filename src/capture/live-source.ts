@@ -1,0 +1,154 @@
+import { createRequire } from 'node:module';
+import type { Cap as CapClass } from 'cap';
+import { LinkType } from '../decode/packet-info.js';
+import { UserError } from '../util/user-error.js';
+import type { FrameSink, PacketSource, SourceStats } from './packet-source.js';
+
+/** libpcap's PACKET_MMAP ring holds ≈ 1 000 frames per 64 MB at cap's fixed 65 535 snaplen. */
+const RING_BYTES = 128 * 1024 * 1024;
+const FRAME_SLOT_BYTES = 65_536 + 128;
+const NAP_MIN_MS = 1;
+const NAP_MAX_MS = 20;
+
+export interface LiveSourceOptions {
+  interfaceName: string;
+  filter: string | null;
+  /** capture clock (epoch ms, monotonic); timestamps are taken per drain */
+  clock: () => number;
+  /**
+   * Sleep between drains so packets batch in the kernel ring (one wake-up per
+   * batch instead of per packet). Only in the capture child process: it
+   * blocks the thread.
+   */
+  coalesce: boolean;
+  ringBytes?: number;
+}
+
+const LINK_NAMES: Record<string, number> = {
+  ETHERNET: LinkType.ETHERNET,
+  LINKTYPE_LINUX_SLL: LinkType.LINUX_SLL,
+  RAW: LinkType.RAW,
+  NULL: LinkType.NULL,
+};
+
+function loadCap(): typeof CapClass {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('cap') as { Cap: typeof CapClass }).Cap;
+  } catch (err) {
+    throw new UserError(`live capture is unavailable: the cap module did not load (${firstLine(err)})`, 'install libpcap-dev and run npm install again, or read a file with -r');
+  }
+}
+
+/** Live capture through cap (libpcap). The only place that touches cap. */
+export class LiveSource implements PacketSource {
+  readonly recordedTime = false;
+  readonly name: string;
+  private cap: CapClass | null = null;
+  /**
+   * cap keeps only a raw pointer to this Buffer: it must stay referenced for
+   * the whole capture or GC frees it under cap's feet (heap corruption).
+   */
+  private buffer: Buffer | null = null;
+  private frames = 0;
+  private framesAtLastNap = 0;
+  private nowMs = 0;
+  private napMs = NAP_MIN_MS;
+  private stopped = false;
+  private finish: (() => void) | null = null;
+  private readonly napCell = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(private readonly opts: LiveSourceOptions) {
+    this.name = opts.interfaceName;
+  }
+
+  run(sink: FrameSink): Promise<void> {
+    const Cap = loadCap();
+    const cap = new Cap();
+    const buffer = Buffer.alloc(65_535);
+    const ring = this.opts.ringBytes ?? RING_BYTES;
+    let linkName: string;
+    try {
+      linkName = cap.open(this.opts.interfaceName, this.opts.filter ?? '', ring, buffer);
+    } catch (err) {
+      throw capOpenError(err, this.opts.interfaceName, this.opts.filter);
+    }
+    const linkType = LINK_NAMES[linkName];
+    if (linkType === undefined) {
+      cap.close();
+      throw new UserError(`${this.opts.interfaceName}: unsupported link type (${linkName})`);
+    }
+    this.cap = cap;
+    this.buffer = buffer;
+    this.nowMs = this.opts.clock();
+    cap.on('packet', (nbytes: number) => {
+      this.frames++;
+      sink.frame(buffer, 0, nbytes, 0, this.nowMs, linkType);
+    });
+    const ringFrames = Math.max(64, Math.floor(ring / FRAME_SLOT_BYTES));
+    return new Promise<void>((resolve) => {
+      this.finish = resolve;
+      let lastWake = this.opts.clock();
+      const tick = () => {
+        if (this.stopped) return;
+        const now = this.opts.clock();
+        if (this.opts.coalesce) {
+          // Nap so that one nap fills at most a quarter of the kernel ring at the current rate.
+          const got = this.frames - this.framesAtLastNap;
+          this.framesAtLastNap = this.frames;
+          const perMs = got / Math.max(0.5, now - lastWake + this.napMs);
+          const safe = perMs > 0 ? ringFrames / 4 / perMs : NAP_MAX_MS;
+          this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, safe));
+          Atomics.wait(this.napCell, 0, 0, this.napMs);
+        }
+        this.nowMs = lastWake = this.opts.clock();
+        if (this.opts.coalesce) setImmediate(tick);
+        else setTimeout(tick, 5);
+      };
+      tick();
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    try {
+      this.cap?.close();
+    } catch {
+      // already closed
+    }
+    this.cap = null;
+    this.finish?.();
+  }
+
+  stats(): SourceStats {
+    return { frames: this.frames, dropped: null };
+  }
+
+  /** For tests: the buffer cap writes into stays referenced while capturing. */
+  get holdsBuffer(): boolean {
+    return this.buffer !== null;
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0] ?? '';
+}
+
+/** Turn libpcap's messages into one clear line and a hint. */
+export function capOpenError(err: unknown, iface: string, filter: string | null): UserError {
+  const msg = firstLine(err);
+  if (/Operation not permitted|permission|EPERM|socket: Operation/i.test(msg)) {
+    return new UserError(`cannot capture on ${iface}: permission denied`, 'run as root (sudo wiretop), or grant the capability once: sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(command -v node)")"');
+  }
+  if (/No such device|doesn't exist|not found/i.test(msg)) {
+    return new UserError(`no such interface: ${iface}`, 'see wiretop --list-interfaces');
+  }
+  if (/syntax error|illegal|unknown|can't parse|expression/i.test(msg) && filter) {
+    return new UserError(`bad capture filter "${filter}": ${msg}`, 'the filter uses tcpdump syntax, e.g. -f "port 53"');
+  }
+  if (/not up|network is down/i.test(msg)) {
+    return new UserError(`interface ${iface} is down`, `bring it up (ip link set ${iface} up) or pick another with -i`);
+  }
+  return new UserError(`cannot capture on ${iface}: ${msg}`);
+}
