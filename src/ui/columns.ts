@@ -43,9 +43,6 @@ function tx(r: HostRow | ProcessRow | ConnectionRow, c: CellContext): number {
 function amount(v: number, c: CellContext): string {
   return c.cumulative ? formatBytes(v) : formatRate(v, c.bits);
 }
-function suffix(c: CellContext): string {
-  return c.cumulative ? ' Σ' : ` ${c.window}s`;
-}
 
 function trafficColumns<R extends HostRow | ProcessRow | ConnectionRow>(totalPriority: number): Column<R>[] {
   return [
@@ -163,20 +160,18 @@ export function connectionColumns(): Column<ConnectionRow>[] {
       cell: (r) => sanitizeText(r.proto, 8), sortValue: (r) => r.proto,
     },
     {
-      id: 'local', title: 'LOCAL', width: null, minWidth: 14, align: 'left', priority: ALWAYS,
+      id: 'local', title: 'LOCAL', width: null, minWidth: 21, align: 'left', priority: ALWAYS,
       cell: (r, c) => endpointLabel(r.local, r.proto, c), sortValue: (r) => r.local,
     },
     {
-      id: 'remote', title: 'REMOTE', width: null, minWidth: 14, align: 'left', priority: ALWAYS,
+      id: 'remote', title: 'REMOTE', width: null, minWidth: 21, align: 'left', priority: ALWAYS,
       cell: (r, c) => endpointLabel(r.remote, r.proto, c), sortValue: (r) => r.remote,
     },
     {
-      id: 'process', title: 'PROCESS', width: 14, minWidth: 14, align: 'left', priority: 3,
+      id: 'process', title: 'PROCESS', width: 14, minWidth: 14, align: 'left', priority: 1,
       cell: (r) => sanitizeText(r.pid === null ? r.process : `${r.process}/${r.pid}`, 64),
       sortValue: (r) => r.process,
     },
     rxc!, txc!, total!,
   ];
 }
-
-export { suffix as columnSuffix };

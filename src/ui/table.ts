@@ -1,4 +1,4 @@
-import { columnSuffix, type CellContext, type Column } from './columns.js';
+import type { CellContext, Column } from './columns.js';
 import { padEnd, padStart } from './format.js';
 import type { SortSpec } from './ui-state.js';
 
@@ -45,11 +45,11 @@ function cell(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'left' ? padEnd(text, width) : padStart(text, width);
 }
 
-/** The column header line; `title` replaces the first column's own title. */
-export function headerLine<R>(cols: readonly FittedColumn<R>[], sort: SortSpec, ctx: CellContext, title: string): string {
+/** The column header line; the first flexible column also shows how many rows the pane has. */
+export function headerLine<R>(cols: readonly FittedColumn<R>[], sort: SortSpec, count: number): string {
+  const firstFlex = cols.findIndex((c) => c.column.width === null);
   const parts = cols.map(({ column, width }, i) => {
-    let text = i === 0 ? title : column.title;
-    if (column.id === 'rx' || column.id === 'tx' || column.id === 'total') text += columnSuffix(ctx);
+    let text = i === firstFlex ? `${column.title} (${count})` : column.title;
     if (column.id !== '' && column.id === sort.column) text += sort.descending ? SORT_DOWN : SORT_UP;
     return cell(text, width, column.align);
   });

@@ -11,7 +11,7 @@ import {
   type CellContext,
   type Column,
 } from './columns.js';
-import { formatBytes, formatClock, formatCount, formatRatePerSecond, padEnd, truncate } from './format.js';
+import { formatBytes, formatClock, formatCount, formatRatePerSecond, padEnd, textWidth, truncate } from './format.js';
 import type { HistoryRing } from './history-ring.js';
 import { HELP_LINES } from './help-text.js';
 import { computeLayout, type Layout } from './layout.js';
@@ -52,8 +52,6 @@ export interface ViewModel {
 /** Sparklines are at most this wide: a shifting sparkline rewrites every cell each second. */
 export const SPARK_MAX = 60;
 const MARKER = '▸';
-
-const PANE_TITLES: Record<PaneId, string> = { hosts: 'HOSTS', processes: 'PROCESSES', connections: 'CONNECTIONS' };
 
 interface PaneRows {
   hosts: HostRow[];
@@ -174,7 +172,7 @@ function table<R extends { key: string }>(
   const keys = sorted.map((r) => r.key);
   const fitted = fitColumns(columns, width);
   const focused = state.focus === id;
-  const header = padEnd(headerLine(fitted, state.sort[id], ctx, paneTitle(id, state, sorted.length)), width);
+  const header = padEnd(headerLine(fitted, state.sort[id], sorted.length), width);
   const page = Math.max(0, height - 1);
   const sel = state.selection[id];
   const index = selectedIndex(sel, keys);
@@ -190,12 +188,6 @@ function table<R extends { key: string }>(
     lines.push(padEnd(`  ${emptyText(id, state)}`, width));
   }
   return { view: { id, focused, header, lines, selected: index < 0 ? -1 : index - scroll }, keys, visibleKeys };
-}
-
-function paneTitle(id: PaneId, state: UiState, count: number): string {
-  const top = state.drill[state.drill.length - 1];
-  const of = top ? ` of ${sanitizeText(top.key, 60)}` : '';
-  return `${PANE_TITLES[id]}${of} ${count}`;
 }
 
 function emptyText(id: PaneId, state: UiState): string {
@@ -238,15 +230,22 @@ function headerView(shown: Snapshot | null, history: HistoryRing, state: UiState
   const w = state.window;
   const rxRate = w === 2 ? t.rx2 : w === 10 ? t.rx10 : t.rx40;
   const txRate = w === 2 ? t.tx2 : w === 10 ? t.tx10 : t.tx40;
-  const totals = [
+  // Most important first; a part is shown whole or not at all.
+  const parts = [
     ` wiretop · ${sanitizeText(shown.interface, 32)}`,
     `rx ${formatRatePerSecond(rxRate, state.bits)}`,
     `tx ${formatRatePerSecond(txRate, state.bits)}`,
-    `peak ${formatRatePerSecond(t.peak, state.bits)}`,
     `Σ rx ${formatBytes(t.rxBytes)} tx ${formatBytes(t.txBytes)}`,
+    `peak ${formatRatePerSecond(t.peak, state.bits)}`,
     `${formatCount(t.packets)} pkts`,
     `local ${sanitizeText(shown.local, 40)}`,
-  ].join(' · ');
+  ];
+  let totals = '';
+  for (const p of parts) {
+    const next = totals === '' ? p : `${totals} · ${p}`;
+    if (textWidth(next) > width) break;
+    totals = next;
+  }
   const series = history.window(shown.seq, SPARK_MAX);
   const rx = series.map((s) => s.totals.rx1);
   const tx = series.map((s) => s.totals.tx1);
@@ -331,7 +330,8 @@ function graphView(
 }
 
 function rule(text: string, width: number): string {
-  return padEnd(`──${text}${'─'.repeat(Math.max(0, width))}`, width);
+  const head = truncate(`──${text}`, width);
+  return head + '─'.repeat(Math.max(0, width - textWidth(head)));
 }
 
 function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiState, width: number): string {
@@ -347,9 +347,11 @@ function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiSt
   }
   const sort = state.sort[state.focus];
   parts.push(`sort: ${sort.column} ${sort.descending ? SORT_DOWN : SORT_UP}`);
-  parts.push(state.cumulative ? 'cumulative' : `${state.window}s avg`);
   const dropped = shown?.totals.dropped;
   parts.push(`dropped: ${dropped === null || dropped === undefined ? 'n/a' : formatCount(dropped)}`);
+  const top = state.drill[state.drill.length - 1];
+  if (top) parts.push(`⇄ ${top.kind} ${sanitizeText(top.key, 60)} (Esc back)`);
+  parts.push(state.cumulative ? 'cumulative' : `${state.window}s avg`);
   if (!state.filterEditing && state.filter !== '') parts.push(`find: ${sanitizeText(state.filter, 40)}`);
   if (state.aggregation !== 'none') parts.push(`by ${aggregationLabel(state.aggregation)}`);
   if (!state.dns) parts.push('no DNS');
