@@ -48,7 +48,7 @@ const CHECKS: { readonly [K in keyof ConfigDefaults]: Check } = {
   filter: (v) =>
     isString(v) && v.length <= 4096 && !hasControl(v, true) ? null : 'must be a capture filter string (tcpdump syntax)',
   bits: boolean,
-  sort: (v) => (isString(v) && /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v) ? null : 'must be a column name, e.g. "rate"'),
+  sort: (v) => (isString(v) && /^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(v) ? null : 'must be a column name, e.g. "total" or "rx"'),
   refresh: (v) =>
     typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 3600
       ? null

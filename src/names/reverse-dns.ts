@@ -128,12 +128,12 @@ export class ReverseDns {
     if (this.inFlight.has(ip)) return;
     this.queue.delete(ip);
     this.queue.set(ip, true);
+    this.pump();
     while (this.queue.size > this.maxQueued) {
       const oldest = this.queue.keys().next();
       if (oldest.done) break;
       this.queue.delete(oldest.value);
     }
-    this.pump();
   }
 
   private pump(): void {

@@ -52,7 +52,7 @@ describe('loadConfig', () => {
   });
 
   it('reads every setting', () => {
-    const all = { interface: 'eth0', filter: 'udp port 53', bits: true, sort: 'rate', refresh: 0.5, dns: false, services: true };
+    const all = { interface: 'eth0', filter: 'udp port 53', bits: true, sort: 'total', refresh: 0.5, dns: false, services: true };
     expect(loadConfig(xdg(JSON.stringify(all)).env)).toEqual(all);
     expect(loadConfig(xdg('\ufeff{"interface": "any"}').env)).toEqual({ interface: 'any' });
     expect(loadConfig(xdg('{}').env)).toEqual({});
