@@ -29,22 +29,43 @@ export const TcpState = {
   NEW_SYN_RECV: 0x0c,
 } as const;
 
-export interface SocketEntry {
-  /** 6, 17 or 255 (raw; the "port" of a raw socket is its IP protocol) */
-  proto: number;
-  /** which file it came from: 4 for tcp/udp/raw, 6 for the *6 files */
-  family: 4 | 6;
-  /** four big-endian words; IPv4 as ::ffff:a.b.c.d */
-  local: Uint32Array;
-  localPort: number;
-  remote: Uint32Array;
-  remotePort: number;
-  state: number;
-  uid: number;
-  /** 0 for sockets no file refers to (TIME_WAIT, NEW_SYN_RECV, some kernel sockets) */
-  inode: number;
-  /** inode of the network namespace the table was read in (0 when unknown) */
-  netns: number;
+/**
+ * One socket line. Address words are plain fields (not typed-array views:
+ * creating 40 000 views per rescan costs more than parsing the text);
+ * `local`/`remote` build the four-word form on demand.
+ */
+export class SocketEntry {
+  constructor(
+    /** 6, 17 or 255 (raw; the "port" of a raw socket is its IP protocol) */
+    readonly proto: number,
+    /** which file it came from: 4 for tcp/udp/raw, 6 for the *6 files */
+    readonly family: 4 | 6,
+    /** local address, four big-endian words; IPv4 as ::ffff:a.b.c.d */
+    readonly l0: number,
+    readonly l1: number,
+    readonly l2: number,
+    readonly l3: number,
+    readonly localPort: number,
+    readonly r0: number,
+    readonly r1: number,
+    readonly r2: number,
+    readonly r3: number,
+    readonly remotePort: number,
+    readonly state: number,
+    readonly uid: number,
+    /** 0 for sockets no file refers to (TIME_WAIT, NEW_SYN_RECV, some kernel sockets) */
+    readonly inode: number,
+    /** inode of the network namespace the table was read in (0 when unknown) */
+    readonly netns: number,
+  ) {}
+
+  get local(): Uint32Array {
+    return Uint32Array.of(this.l0, this.l1, this.l2, this.l3);
+  }
+
+  get remote(): Uint32Array {
+    return Uint32Array.of(this.r0, this.r1, this.r2, this.r3);
+  }
 }
 
 export type ProcNetFile = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'raw' | 'raw6';
@@ -62,12 +83,16 @@ function swap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }
 
-/** hex digit value, -1 when not hex */
+/** hex digit value by byte, -1 when not hex */
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[48 + c] = c;
+for (let c = 0; c < 6; c++) {
+  HEX[65 + c] = 10 + c;
+  HEX[97 + c] = 10 + c;
+}
+
 function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
+  return HEX[c]!;
 }
 
 export interface ParseOptions {
@@ -93,10 +118,6 @@ export function parseProcNet(
   const netns = opts.netns ?? 0;
   const words = family === 4 ? 1 : 4;
   const len = buf.length;
-  // One backing store for all addresses of this file: two allocations per line less.
-  const lineCount = countLines(buf);
-  const store = new Uint32Array(lineCount * 8);
-  let slot = 0;
   let i = 0;
 
   // skip header line
@@ -106,25 +127,15 @@ export function parseProcNet(
   while (i < len) {
     const lineEnd = buf.indexOf(10, i);
     const end = lineEnd < 0 ? len : lineEnd;
-    const entry = parseLine(buf, i, end, proto, family, words, little, netns, store, slot);
-    if (entry) {
-      out.push(entry);
-      slot += 8;
-    }
+    const entry = parseLine(buf, i, end, proto, family, words, little, netns);
+    if (entry) out.push(entry);
     i = end + 1;
   }
   return out;
 }
 
-function countLines(buf: Buffer): number {
-  let n = 0;
-  let at = buf.indexOf(10);
-  while (at >= 0) {
-    n++;
-    at = buf.indexOf(10, at + 1);
-  }
-  return n + 1;
-}
+const scratchLocal = new Uint32Array(4);
+const scratchRemote = new Uint32Array(4);
 
 function parseLine(
   buf: Buffer,
@@ -135,8 +146,6 @@ function parseLine(
   words: number,
   little: boolean,
   netns: number,
-  store: Uint32Array,
-  slot: number,
 ): SocketEntry | null {
   let i = start;
   // "  12:" slot number
@@ -145,8 +154,8 @@ function parseLine(
   i++;
   while (i < end && buf[i] === 32) i++;
 
-  const local = store.subarray(slot, slot + 4);
-  const remote = store.subarray(slot + 4, slot + 8);
+  const local = scratchLocal;
+  const remote = scratchRemote;
 
   let r = readAddr(buf, i, end, words, little, local);
   if (r < 0 || buf[r] !== 58) return null;
@@ -211,7 +220,24 @@ function parseLine(
   }
   if (digits === 0) return null;
 
-  return { proto, family, local, localPort, remote, remotePort, state, uid, inode, netns };
+  return new SocketEntry(
+    proto,
+    family,
+    local[0]!,
+    local[1]!,
+    local[2]!,
+    local[3]!,
+    localPort,
+    remote[0]!,
+    remote[1]!,
+    remote[2]!,
+    remote[3]!,
+    remotePort,
+    state,
+    uid,
+    inode,
+    netns,
+  );
 }
 
 /** Reads `words` hex words at i into out (big-endian, v4 mapped); returns the position after, -1 on bad input. */

@@ -18,6 +18,21 @@ export function addrKey(w: ArrayLike<number>): string {
   return `${a >>> 0}.${b >>> 0}.${c >>> 0}.${d >>> 0}`;
 }
 
+function wordsKey(a: number, b: number, c: number, d: number): string {
+  if (a === 0 && b === 0 && c === 0xffff) return `${d >>> 0}`;
+  return `${a >>> 0}.${b >>> 0}.${c >>> 0}.${d >>> 0}`;
+}
+
+/** endpointKey of an entry's local side, without building its address array */
+export function entryLocalKey(e: SocketEntry): string {
+  return `${wordsKey(e.l0, e.l1, e.l2, e.l3)}/${e.localPort}`;
+}
+
+/** tupleKey of an entry */
+export function entryTupleKey(e: SocketEntry): string {
+  return `${wordsKey(e.l0, e.l1, e.l2, e.l3)}/${e.localPort}/${wordsKey(e.r0, e.r1, e.r2, e.r3)}/${e.remotePort}`;
+}
+
 export function endpointKey(w: ArrayLike<number>, port: number): string {
   return `${addrKey(w)}/${port}`;
 }
@@ -74,13 +89,13 @@ export function buildNamespaceTable(input: NamespaceInput): NamespaceTable {
   let count = 0;
   for (const e of input.entries) {
     if (e.proto === Proto.TCP) {
-      if (e.state === TcpState.LISTEN) put(tcpListen, endpointKey(e.local, e.localPort), e);
-      else if (e.state !== TcpState.CLOSE) put(tcpConn, tupleKey(e.local, e.localPort, e.remote, e.remotePort), e);
+      if (e.state === TcpState.LISTEN) put(tcpListen, entryLocalKey(e), e);
+      else if (e.state !== TcpState.CLOSE) put(tcpConn, entryTupleKey(e), e);
       else continue;
     } else if (e.proto === Proto.UDP) {
       if (e.localPort === 0) continue;
-      if (e.remotePort !== 0) put(udpConn, tupleKey(e.local, e.localPort, e.remote, e.remotePort), e);
-      else put(udpBound, endpointKey(e.local, e.localPort), e);
+      if (e.remotePort !== 0) put(udpConn, entryTupleKey(e), e);
+      else put(udpBound, entryLocalKey(e), e);
     } else {
       continue;
     }
