@@ -59,7 +59,7 @@ export class TuiScreen {
       border: { type: 'line', left: false, right: false } as blessed.Widgets.Border,
       style: { border: { fg: 'yellow' } },
     });
-    this.tooSmall = new TextBox(this.screen, { hidden: true });
+    this.tooSmall = new TextBox(this.screen, { hidden: true, wrap: true });
   }
 
   get width(): number {

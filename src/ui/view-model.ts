@@ -349,6 +349,7 @@ function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiSt
   parts.push(`sort: ${sort.column} ${sort.descending ? SORT_DOWN : SORT_UP}`);
   const dropped = shown?.totals.dropped;
   parts.push(`dropped: ${dropped === null || dropped === undefined ? 'n/a' : formatCount(dropped)}`);
+  for (const n of latest?.notices ?? []) parts.push(sanitizeText(n, 120));
   const top = state.drill[state.drill.length - 1];
   if (top) parts.push(`⇄ ${top.kind} ${sanitizeText(top.key, 60)} (Esc back)`);
   parts.push(state.cumulative ? 'cumulative' : `${state.window}s avg`);
@@ -356,7 +357,6 @@ function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiSt
   if (state.aggregation !== 'none') parts.push(`by ${aggregationLabel(state.aggregation)}`);
   if (!state.dns) parts.push('no DNS');
   if (state.bits) parts.push('bits');
-  for (const n of shown?.notices ?? []) parts.push(sanitizeText(n, 120));
   if (!state.filterEditing) parts.push('h help');
   return padEnd(` ${parts.join(' │ ')}`, width);
 }
