@@ -104,8 +104,18 @@ export class PacketInfo {
     this.dstMacOffset = -1;
     this.srcMacOffset = -1;
     this.ipVersion = 0;
-    this.src.fill(0);
-    this.dst.fill(0);
+    // Element stores, not fill(): fill is a builtin call that cost more than
+    // the rest of reset() together at 100k+ frames/s.
+    const src = this.src;
+    const dst = this.dst;
+    src[0] = 0;
+    src[1] = 0;
+    src[2] = 0;
+    src[3] = 0;
+    dst[0] = 0;
+    dst[1] = 0;
+    dst[2] = 0;
+    dst[3] = 0;
     this.ipLength = 0;
     this.protocol = -1;
     this.fragment = false;
