@@ -10,6 +10,7 @@ import { PcapParser, looksLikePcapPrefix, type CaptureParser } from './pcap-read
 import { PcapngParser, looksLikePcapngPrefix } from './pcapng-reader.js';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+const NOT_A_CAPTURE = 'not a pcap or pcapng file';
 
 export interface FileSourceOptions {
   onWarning?: WarningSink;
@@ -78,7 +79,11 @@ export class CaptureStream {
       try {
         pos = parser.parse(buf, 0, end, sink);
       } catch (err) {
-        if (err instanceof UserError) throw new UserError(`${this.name}: ${err.message}`, err.hint);
+        if (err instanceof UserError) {
+          // Same wording as detect() when the magic matched but the header does not hold up.
+          const msg = err.message === NOT_A_CAPTURE ? `${NOT_A_CAPTURE}: ${this.name}` : `${this.name}: ${err.message}`;
+          throw new UserError(msg, err.hint);
+        }
         throw err;
       }
       if (this.stopped) return;
@@ -114,7 +119,7 @@ export class CaptureStream {
   private detect(buf: Buffer, end: number): CaptureParser {
     if (looksLikePcapngPrefix(buf, 0, end)) return new PcapngParser();
     if (looksLikePcapPrefix(buf, 0, end)) return new PcapParser();
-    throw new UserError(`not a pcap or pcapng file: ${this.name}`);
+    throw new UserError(`${NOT_A_CAPTURE}: ${this.name}`);
   }
 
   private warnCut(parser: CaptureParser): void {

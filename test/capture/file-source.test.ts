@@ -128,6 +128,10 @@ describe('FileSource: errors are one-line UserErrors naming the file', () => {
     await expectUserError(p, /^not a pcap or pcapng file: /);
     writeFileSync(p, Buffer.from([0x00])); // one byte that starts no known magic
     await expectUserError(p, /^not a pcap or pcapng file: /);
+    const shb = Buffer.alloc(28); // pcapng block type, but no byte-order magic
+    shb.writeUInt32BE(0x0a0d0d0a, 0);
+    writeFileSync(p, shb);
+    await expectUserError(p, /^not a pcap or pcapng file: /);
   });
 
   it('unsupported version names the file', async () => {
