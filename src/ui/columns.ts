@@ -95,7 +95,7 @@ export function hostColumns(): Column<HostRow>[] {
       cell: (r) => formatBytes(r.rxBytes + r.txBytes), sortValue: (r) => r.rxBytes + r.txBytes,
     },
     {
-      id: 'ports', title: 'PORTS', width: 5, minWidth: 5, align: 'right', priority: 3,
+      id: 'ports', title: 'PORTS', width: 6, minWidth: 6, align: 'right', priority: 3,
       cell: (r) => formatCount(r.localPorts), sortValue: (r) => r.localPorts,
     },
   ];
@@ -129,7 +129,7 @@ export function processColumns(withNetns: boolean): Column<ProcessRow>[] {
     });
   }
   cols.push(rxc!, txc!, total!, {
-    id: 'conns', title: 'CONNS', width: 5, minWidth: 5, align: 'right', priority: 3,
+    id: 'conns', title: 'CONNS', width: 6, minWidth: 6, align: 'right', priority: 3,
     cell: (r) => formatCount(r.connections), sortValue: (r) => r.connections,
   }, {
     id: 'cpu', title: 'CPU', width: 6, minWidth: 6, align: 'right', priority: 2,
@@ -156,7 +156,7 @@ export function connectionColumns(): Column<ConnectionRow>[] {
   const [rxc, txc, total] = trafficColumns<ConnectionRow>(2);
   return [
     {
-      id: 'proto', title: 'PROTO', width: 5, minWidth: 5, align: 'left', priority: 5,
+      id: 'proto', title: 'PROTO', width: 6, minWidth: 6, align: 'left', priority: 5,
       cell: (r) => sanitizeText(r.proto, 8), sortValue: (r) => r.proto,
     },
     {
