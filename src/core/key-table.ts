@@ -61,7 +61,7 @@ export class KeyTable {
     }
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h ^= h >>> 13;
-    return (h >>> 0) | 1;
+    return (h | 1) >>> 0;
   }
 
   /** Row id of the key in scratch, or -1. */

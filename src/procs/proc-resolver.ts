@@ -387,7 +387,11 @@ export class ProcResolver implements SocketResolver {
     const order = this.walkOrder(newPids, fullWalk);
     const scanP = this.scanner.scan(order, wanted, stop);
     let walkDone = false;
-    await Promise.race([scanP.then(() => (walkDone = true)), sleep(this.installBudget, undefined, { ref: false })]);
+    const doneP = scanP.then(() => {
+      walkDone = true;
+    });
+    await Promise.race([doneP, sleep(this.installBudget, undefined, { ref: false })]);
+    const doneBeforePublish = walkDone;
     await this.loadDetails(table, stop);
 
     // Publish.
@@ -399,7 +403,7 @@ export class ProcResolver implements SocketResolver {
     const publishMs = performance.now() - t0;
 
     const result = await scanP;
-    if (!walkDone) {
+    if (!doneBeforePublish) {
       await this.loadDetails(table, stop);
       this.remember(table);
     }

@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { DemoResolver } from '../capture/demo/demo-resolver.js';
+import { DEMO_LOCAL, DemoSource } from '../capture/demo/demo-source.js';
+import { LOCAL_MAC } from '../capture/demo/frame-builder.js';
+import { FileSource } from '../capture/file-source.js';
+import { defaultInterface, interfaceExists, listInterfaces } from '../capture/interfaces.js';
+import { loadConfig, mergeOptions } from '../config/config-file.js';
+import { LocalAddresses } from '../core/local-addresses.js';
+import { childFeed } from '../engine/child-feed.js';
+import { guessLocalAddress } from '../engine/guess-local.js';
+import { inProcessFeed } from '../engine/in-process-feed.js';
+import { monotonicClock } from '../engine/live-engine.js';
+import type { SnapshotFeed } from '../engine/snapshot-feed.js';
+import { runHeadless } from '../headless/run-headless.js';
+import { startMetricsServer } from '../metrics/metrics-server.js';
+import { createNameLookup } from '../names/name-lookup-impl.js';
+import { MIN_HEIGHT, MIN_WIDTH } from '../ui/layout.js';
+import { runTui } from '../ui/run-tui.js';
+import { parseAddress } from '../util/address.js';
+import { parseCidr } from '../util/cidr.js';
+import { UserError } from '../util/user-error.js';
+import { HELP } from './help.js';
+import { parseOptions, type Options } from './options.js';
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Run wiretop; resolves to the exit code. Errors the user can fix are one line on stderr, exit 2. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`wiretop: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    return 2;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`wiretop: internal error: ${msg.split('\n')[0]}\n`);
+  if (process.env.WIRETOP_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write(`wiretop ${version()}\n`);
+    return 0;
+  }
+  if (opts.listInterfaces) {
+    for (const i of listInterfaces()) process.stdout.write(`${i.name.padEnd(16)} ${i.up ? 'up  ' : 'down'} ${i.addresses.join(' ')}\n`);
+    return 0;
+  }
+  const settings = mergeOptions(loadConfig(process.env), {
+    interface: opts.interface ?? undefined,
+    filter: opts.filter ?? undefined,
+    bits: opts.bits,
+    dns: opts.dns,
+    services: opts.services,
+  });
+  const bits = settings.bits ?? false;
+  const dns = settings.dns ?? true;
+  const services = settings.services ?? true;
+  const filter = settings.filter && settings.filter.trim() !== '' ? settings.filter : null;
+
+  const tui = opts.output === 'tui' && !(opts.metrics && !process.stdout.isTTY);
+  if (tui) checkTerminal();
+
+  const publishEverySec = opts.output === 'tui' ? 1 : opts.interval;
+  const rowLimit = opts.output === 'tui' ? 1000 : 500;
+  const feed = await makeFeed(opts, { filter, iface: opts.read || opts.demo ? null : (settings.interface ?? null), publishEverySec, rowLimit });
+
+  const metrics = opts.metrics ? await startMetricsServer(opts.metrics, { version: version() }).catch(async (err: unknown) => {
+    await feed.stop();
+    throw err;
+  }) : null;
+  if (metrics) feed.onSnapshot((s) => metrics.update(s));
+  const names = dns || services ? createNameLookup({ dns, services }) : null;
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void feed.stop();
+  };
+  if (opts.duration !== null && !opts.read) setTimeout(stop, opts.duration * 1000).unref();
+
+  try {
+    if (tui) {
+      await runTui(feed, { bits, dns, services, ...(names ? { names } : {}), title: `wiretop ${version()}` });
+      await feed.stop();
+    } else {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        // `wiretop --json | head -1`: the reader went away; stop quietly.
+        if (err.code === 'EPIPE') {
+          stop();
+          process.exit(0);
+        }
+      });
+      if (opts.output === 'tui') {
+        process.stderr.write(`wiretop: serving metrics at ${metrics!.url} (no terminal: no screen; Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve, reject) => feed.onEnd((e) => (e ? reject(e) : resolve())));
+      } else {
+        await runHeadless(feed, { format: opts.output, out: process.stdout, bits, names: dns ? names : null, width: process.stdout.columns ?? 100 });
+      }
+    }
+  } finally {
+    await metrics?.close();
+  }
+  return 0;
+}
+
+function checkTerminal(): void {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UserError('the full-screen view needs a terminal', 'use --text or --json for headless output');
+  }
+  const w = process.stdout.columns ?? 0;
+  const h = process.stdout.rows ?? 0;
+  if (w < MIN_WIDTH || h < MIN_HEIGHT) {
+    throw new UserError(`terminal too small: need at least ${MIN_WIDTH}×${MIN_HEIGHT}, have ${w}×${h}`, 'enlarge the window, or use --text');
+  }
+}
+
+interface FeedSettings {
+  filter: string | null;
+  iface: string | null;
+  publishEverySec: number;
+  rowLimit: number;
+}
+
+async function makeFeed(opts: Options, s: FeedSettings): Promise<SnapshotFeed> {
+  const common = { maxRows: opts.maxRows, idleMs: opts.idleSec * 1000, rowLimit: s.rowLimit, publishEverySec: s.publishEverySec };
+  if (opts.read) {
+    const path = opts.read;
+    if (s.filter) throw new UserError('-f applies to live capture; to filter a file, use tcpdump -r FILE -w - "FILTER" | wiretop -r /dev/stdin');
+    const local = new LocalAddresses();
+    let label: string;
+    if (opts.nets.length > 0) {
+      for (const n of opts.nets) {
+        const c = parseCidr(n)!;
+        local.addPrefix(c.words, c.bits);
+      }
+      label = opts.nets.join(', ');
+    } else {
+      const guess = await guessLocalAddress(path);
+      if (guess) local.addAddress(parseAddress(guess)!);
+      label = guess ? `guessed ${guess} (set --net)` : 'none (set --net)';
+    }
+    const source = new FileSource(path, { onWarning: (m) => process.stderr.write(`wiretop: warning: ${m}\n`) });
+    return inProcessFeed(source, { interfaceName: path, filter: null, localLabel: label, local, resolver: null, ...common }, monotonicClock, opts.duration === null ? null : opts.duration * 1000);
+  }
+  if (opts.demo) {
+    const local = new LocalAddresses();
+    local.addAddress(parseAddress(DEMO_LOCAL)!);
+    local.addMac(LOCAL_MAC.reduce<number>((acc, b) => acc * 256 + b, 0));
+    for (const n of opts.nets) {
+      const c = parseCidr(n)!;
+      local.addPrefix(c.words, c.bits);
+    }
+    const now = monotonicClock();
+    return inProcessFeed(new DemoSource(monotonicClock), { interfaceName: 'demo', filter: null, localLabel: DEMO_LOCAL, local, resolver: new DemoResolver(), startMs: now, ...common }, monotonicClock);
+  }
+  const iface = s.iface ?? defaultInterface();
+  if (!interfaceExists(iface)) throw new UserError(`no such interface: ${iface}`, 'see wiretop --list-interfaces');
+  const feed = childFeed({ interfaceName: iface, filter: s.filter, nets: opts.nets, attribution: true, coalesce: true, ...common });
+  return feed;
+}

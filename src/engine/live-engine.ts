@@ -1,0 +1,72 @@
+import { kernelPacketCount, namespaceLocalAddresses } from '../capture/interfaces.js';
+import { LiveSource } from '../capture/live-source.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { ProcResolver } from '../procs/proc-resolver.js';
+import { ProcessUsage } from '../procs/process-usage.js';
+import { parseCidr } from '../util/cidr.js';
+import type { CaptureConfig } from './capture-config.js';
+import { Engine } from './engine.js';
+import { runEngine, type EngineRun } from './run-engine.js';
+
+/** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
+export const monotonicClock = (): number => performance.timeOrigin + performance.now();
+
+/** How many top processes get CPU/memory samples. */
+const USAGE_ROWS = 40;
+
+/**
+ * Live capture + engine + attribution, as run inside the capture process
+ * (or in-process by tests). Snapshots are enriched with CPU/memory of the
+ * top processes, sampled asynchronously and throttled.
+ */
+export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot) => void): { run: EngineRun; engine: Engine } {
+  const local = namespaceLocalAddresses();
+  for (const n of config.nets) {
+    const c = parseCidr(n);
+    if (c) local.addPrefix(c.words, c.bits);
+  }
+  const resolver = config.attribution ? new ProcResolver({ now: monotonicClock }) : null;
+  void resolver?.start();
+  const usage = config.attribution ? new ProcessUsage({ now: monotonicClock }) : null;
+  let usageSamples = new Map<number, { cpu: number; memory: number }>();
+  const source = new LiveSource({ interfaceName: config.interfaceName, filter: config.filter, clock: monotonicClock, coalesce: config.coalesce });
+  const countDrops = config.filter === null && config.interfaceName !== 'any';
+  const kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null;
+  const engine = new Engine({
+    interfaceName: config.interfaceName,
+    filter: config.filter,
+    localLabel: config.nets.length > 0 ? config.nets.join(', ') : `addresses of ${config.interfaceName === 'any' ? 'this host' : config.interfaceName}`,
+    local,
+    resolver,
+    maxRows: config.maxRows,
+    idleMs: config.idleMs,
+    rowLimit: config.rowLimit,
+    publishEverySec: config.publishEverySec,
+    startMs: monotonicClock(),
+    dropped: () => {
+      if (kernelAtStart === null) return null;
+      const now = kernelPacketCount(config.interfaceName);
+      return now === null ? null : Math.max(0, now - kernelAtStart - source.stats().frames);
+    },
+    onSnapshot: (snap) => {
+      if (usage) {
+        for (const p of snap.processes) {
+          const u = p.pid !== null ? usageSamples.get(p.pid) : undefined;
+          if (u) {
+            p.cpu = u.cpu;
+            p.memory = u.memory;
+          }
+        }
+        const pids = snap.processes.slice(0, USAGE_ROWS).flatMap((p) => (p.pid !== null ? [p.pid] : []));
+        void usage.sample(pids).then(
+          (m) => (usageSamples = new Map([...m].map(([pid, s]) => [pid, { cpu: s.cpu, memory: s.memory }]))),
+          () => undefined,
+        );
+      }
+      publish(snap);
+    },
+  });
+  const run = runEngine(source, engine, monotonicClock);
+  void run.done.finally(() => resolver?.close()).catch(() => undefined);
+  return { run, engine };
+}
