@@ -30,3 +30,16 @@ export async function forEachLimit<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
+
+/** Synchronous work over many items, cut into slices of at most ~sliceMs with a yield between. */
+export async function forEachSliced<T>(items: Iterable<T>, fn: (item: T) => void, sliceMs = 4): Promise<void> {
+  let sliceStart = performance.now();
+  let n = 0;
+  for (const item of items) {
+    fn(item);
+    if ((++n & 255) === 0 && performance.now() - sliceStart >= sliceMs) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
+  }
+}

@@ -81,6 +81,9 @@ export class FdScanner {
   private readonly sliceMs: number;
   private readonly owner = new Map<number, number>();
   private readonly inodesOfPid = new Map<number, number[]>();
+  /** when each holder's set of sockets last changed (a counter): busy processes get new sockets */
+  private readonly changedAt = new Map<number, number>();
+  private changes = 0;
 
   constructor(opts: FdScannerOptions) {
     this.procRoot = opts.procRoot;
@@ -92,9 +95,9 @@ export class FdScanner {
     return this.owner.get(inode);
   }
 
-  /** pids seen holding at least one socket on their last scan */
-  socketHolders(): IterableIterator<number> {
-    return this.inodesOfPid.keys();
+  /** pids seen holding at least one socket on their last scan, most recently changed first */
+  socketHolders(): number[] {
+    return [...this.inodesOfPid.keys()].sort((a, b) => (this.changedAt.get(b) ?? 0) - (this.changedAt.get(a) ?? 0));
   }
 
   get cachedInodes(): number {
@@ -107,6 +110,7 @@ export class FdScanner {
     if (!held) return;
     for (const ino of held) if (this.owner.get(ino) === pid) this.owner.delete(ino);
     this.inodesOfPid.delete(pid);
+    this.changedAt.delete(pid);
   }
 
   /** Drop cache entries for sockets that no longer exist. */
@@ -145,8 +149,10 @@ export class FdScanner {
     if (old) for (const ino of old) if (this.owner.get(ino) === pid) this.owner.delete(ino);
     if (inodes === null || inodes.length === 0) {
       this.inodesOfPid.delete(pid);
+      this.changedAt.delete(pid);
       return;
     }
+    if (!sameList(old, inodes)) this.changedAt.set(pid, ++this.changes);
     this.inodesOfPid.set(pid, inodes);
     for (const ino of inodes) {
       // A socket shared by several processes (fork, SCM_RIGHTS) keeps its first owner.
@@ -155,4 +161,10 @@ export class FdScanner {
       wanted.delete(ino);
     }
   }
+}
+
+function sameList(a: number[] | undefined, b: number[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

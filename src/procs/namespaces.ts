@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROC_NET_FILES, parseProcNet, type SocketEntry } from './proc-net-parser.js';
+import { PROC_NET_FILES, parseProcNetSliced, type SocketEntry } from './proc-net-parser.js';
 import { addrKey } from './socket-table.js';
 
 /** Parsed sockets of one namespace; null when no table could be read (namespace gone, no access). */
@@ -13,13 +13,13 @@ export async function readNamespaceSockets(netDir: string, netns: number): Promi
   const out: SocketEntry[] = [];
   let readable = 0;
   const texts = await Promise.all(PROC_NET_FILES.map((f) => readFile(join(netDir, f)).catch(() => null)));
-  PROC_NET_FILES.forEach((f, i) => {
+  for (let i = 0; i < PROC_NET_FILES.length; i++) {
     const t = texts[i];
     if (t) {
       readable++;
-      parseProcNet(t, f, { netns }, out);
+      await parseProcNetSliced(t, PROC_NET_FILES[i]!, { netns }, out);
     }
-  });
+  }
   return readable === 0 ? null : out;
 }
 

@@ -100,6 +100,8 @@ export interface ParseOptions {
   littleEndian?: boolean;
   /** namespace inode stamped on every entry */
   netns?: number;
+  /** the text starts with the column header line (default true) */
+  header?: boolean;
 }
 
 /**
@@ -120,9 +122,10 @@ export function parseProcNet(
   const len = buf.length;
   let i = 0;
 
-  // skip header line
-  while (i < len && buf[i] !== 10) i++;
-  i++;
+  if (opts.header !== false) {
+    while (i < len && buf[i] !== 10) i++;
+    i++;
+  }
 
   while (i < len) {
     const lineEnd = buf.indexOf(10, i);
@@ -261,4 +264,29 @@ function readAddr(buf: Buffer, i: number, end: number, words: number, little: bo
     }
   }
   return i;
+}
+
+const CHUNK_BYTES = 128 * 1024;
+
+/** parseProcNet in chunks of whole lines with a yield between: never more than a few ms at a time. */
+export async function parseProcNetSliced(
+  buf: Buffer,
+  file: ProcNetFile,
+  opts: ParseOptions = {},
+  out: SocketEntry[] = [],
+): Promise<SocketEntry[]> {
+  let start = 0;
+  let header = opts.header !== false;
+  while (start < buf.length) {
+    let end = Math.min(buf.length, start + CHUNK_BYTES);
+    if (end < buf.length) {
+      const nl = buf.indexOf(10, end);
+      end = nl < 0 ? buf.length : nl + 1;
+    }
+    parseProcNet(buf.subarray(start, end), file, { ...opts, header }, out);
+    header = false;
+    start = end;
+    if (start < buf.length) await new Promise<void>((r) => setImmediate(r));
+  }
+  return out;
 }

@@ -16,7 +16,7 @@
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalAddress, Lookup, ProcessInfo, SocketResolver } from './owner.js';
-import { forEachLimit } from './async-pool.js';
+import { forEachLimit, forEachSliced } from './async-pool.js';
 import { FdScanner, listPids } from './fd-scanner.js';
 import { findCandidates } from './matcher.js';
 import { readLocalAddrs, readNamespaceSockets, representatives } from './namespaces.js';
@@ -29,7 +29,7 @@ import {
   type ProcessDetails,
 } from './process-details.js';
 import { Proto } from './proc-net-parser.js';
-import { SocketTable, buildNamespaceTable, keyToWords, tupleKey, type NamespaceTable } from './socket-table.js';
+import { SocketTable, buildNamespaceTableSliced, keyToWords, tupleKey, type NamespaceTable } from './socket-table.js';
 
 export interface ProcResolverOptions {
   /** default /proc */
@@ -370,11 +370,11 @@ export class ProcResolver implements SocketResolver {
     // Owners of sockets we cannot place yet.
     const inodes = new Set<number>();
     const wanted = new Set<number>();
-    for (const [ino] of table.inodes()) {
+    await forEachSliced(table.inodes(), ([ino]) => {
       inodes.add(ino);
       const pid = this.scanner.ownerOf(ino);
       if (pid === undefined || !this.records.has(pid)) wanted.add(ino);
-    }
+    });
     for (const ino of this.unowned) if (!inodes.has(ino)) this.unowned.delete(ino);
     let fresh = false;
     for (const ino of wanted) {
@@ -399,13 +399,13 @@ export class ProcResolver implements SocketResolver {
     this.tableSeq = seq;
     this._generation = table.generation;
     this.local = this.collectLocal(tables);
-    this.remember(table);
+    await this.remember(table);
     const publishMs = performance.now() - t0;
 
     const result = await scanP;
     if (!doneBeforePublish) {
       await this.loadDetails(table, stop);
-      this.remember(table);
+      await this.remember(table);
     }
     if (fullWalk) {
       this.lastFullWalk = this.now();
@@ -448,7 +448,7 @@ export class ProcResolver implements SocketResolver {
       readNamespaceSockets(dir, this.ownNetns),
       readLocalAddrs(dir),
     ]);
-    return buildNamespaceTable({ netns: this.ownNetns, name: null, own: true, localAddrs, entries: entries ?? [] });
+    return buildNamespaceTableSliced({ netns: this.ownNetns, name: null, own: true, localAddrs, entries: entries ?? [] });
   }
 
   private async readOtherNamespace(ns: number, pids: number[]): Promise<NamespaceTable | null> {
@@ -459,20 +459,20 @@ export class ProcResolver implements SocketResolver {
       // The process may have moved or exited between readlink and read.
       if ((await readNetnsInode(this.procRoot, pid)) !== ns) continue;
       const name = await this.namer.name(ns, pid);
-      return buildNamespaceTable({ netns: ns, name, own: false, localAddrs, entries });
+      return buildNamespaceTableSliced({ netns: ns, name, own: false, localAddrs, entries });
     }
     return null;
   }
 
   private async loadDetails(table: SocketTable, stop: () => boolean): Promise<void> {
     const need = new Set<number>();
-    for (const [ino] of table.inodes()) {
+    await forEachSliced(table.inodes(), ([ino]) => {
       const pid = this.scanner.ownerOf(ino);
-      if (pid === undefined) continue;
+      if (pid === undefined) return;
       const rec = this.records.get(pid);
       const d = this.details.get(pid);
       if (rec !== undefined && (d === undefined || d.startTime !== rec.startTime)) need.add(pid);
-    }
+    });
     await forEachLimit(
       [...need],
       this.concurrency,
@@ -493,23 +493,23 @@ export class ProcResolver implements SocketResolver {
   }
 
   /** Remember resolved connections by 4-tuple, for after their socket is gone. */
-  private remember(table: SocketTable): void {
+  private async remember(table: SocketTable): Promise<void> {
     const now = this.now();
     for (const ns of table.namespaces) {
       for (const [map, proto] of [
         [ns.tcpConn, Proto.TCP],
         [ns.udpConn, Proto.UDP],
       ] as const) {
-        for (const [tk, e] of map) {
-          if (e.inode === 0) continue;
+        await forEachSliced(map, ([tk, e]) => {
+          if (e.inode === 0) return;
           const key = rememberKey(proto, tk);
           const old = this.memory.get(key);
-          if (old !== undefined && now - old.at <= this.memoryTtl) continue;
+          if (old !== undefined && now - old.at <= this.memoryTtl) return;
           const info = this.infoFor(e.inode, ns);
-          if (info === null) continue;
+          if (info === null) return;
           this.memory.delete(key);
           this.memory.set(key, { info, at: now });
-        }
+        });
       }
     }
   }
