@@ -12,6 +12,20 @@ const NAMED = new Set([
   'enter', 'escape', 'tab', 'backspace', 'space',
 ]);
 
+/**
+ * Esc followed quickly by another key (a paste, a slow link, tmux send-keys)
+ * reaches blessed as one Meta-key: read it as the two keys the user typed.
+ */
+export function keyNames(ch: string | undefined, key: BlessedKey | undefined): string[] {
+  if (key?.meta) {
+    const name = key.name ?? '';
+    const rest = [...name].length === 1 ? (key.shift ? name.toUpperCase() : name) : keyName(undefined, { ...key, meta: false });
+    return rest === null ? ['escape'] : ['escape', rest];
+  }
+  const one = keyName(ch, key);
+  return one === null ? [] : [one];
+}
+
 export function keyName(ch: string | undefined, key: BlessedKey | undefined): string | null {
   const name = key?.name;
   // blessed reports "\r" twice, as "return" and again as "enter".

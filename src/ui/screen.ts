@@ -1,5 +1,5 @@
 import blessed from 'blessed';
-import { keyName } from './keys.js';
+import { keyNames } from './keys.js';
 import { renderGraph } from './views/graph-view.js';
 import { renderHeader } from './views/header-view.js';
 import { renderOverlay } from './views/overlay-view.js';
@@ -49,6 +49,9 @@ export class TuiScreen {
       useBCE: true,
       title: opts.title ?? 'wiretop',
     });
+    // The terminal is UTF-8 (forceUnicode): draw ─ │ · as themselves, not through the
+    // alternate character set, which some terminfo entries (tmux-256color) get wrong.
+    (this.screen.program as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
     trimRedundantMoves(this.screen);
     this.header = new TextBox(this.screen);
     this.panes = [new TextBox(this.screen), new TextBox(this.screen)];
@@ -72,8 +75,7 @@ export class TuiScreen {
 
   onKey(listener: (name: string) => void): void {
     this.screen.on('keypress', (ch: string | undefined, key: blessed.Widgets.Events.IKeyEventArg | undefined) => {
-      const name = keyName(ch, key);
-      if (name !== null) listener(name);
+      for (const name of keyNames(ch, key)) listener(name);
     });
   }
 

@@ -165,3 +165,20 @@ describe('ui-state reducer', () => {
     );
   });
 });
+
+import { keyNames } from '../../src/ui/keys.js';
+
+describe('key names from blessed', () => {
+  test('plain, named, shifted, control and Esc-prefixed keys', () => {
+    expect(keyNames('q', { name: 'q', full: 'q' })).toEqual(['q']);
+    expect(keyNames('N', { name: 'n', shift: true, full: 'S-n' })).toEqual(['N']);
+    expect(keyNames('<', { full: '<' })).toEqual(['<']);
+    expect(keyNames('\t', { name: 'tab', shift: true })).toEqual(['S-tab']);
+    expect(keyNames('\r', { name: 'return' })).toEqual([]);
+    expect(keyNames('\r', { name: 'enter' })).toEqual(['enter']);
+    expect(keyNames('\x03', { name: 'c', ctrl: true })).toEqual(['C-c']);
+    expect(keyNames(undefined, { name: 'x', meta: true })).toEqual(['escape', 'x']);
+    expect(keyNames(undefined, { name: 'space', meta: true })).toEqual(['escape', 'space']);
+    expect(keyNames('\x1b[99~', { name: 'undefined' })).toEqual([]);
+  });
+});
