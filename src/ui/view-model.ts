@@ -336,7 +336,7 @@ function rule(text: string, width: number): string {
 
 function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiState, width: number): string {
   const parts: string[] = [];
-  if (state.filterEditing) parts.push(`/${sanitizeText(state.filter, 60)}▏ Enter keep · Esc clear`);
+  if (state.filterEditing) parts.push(`/${sanitizeText(state.filter, 60)}▏`);
   parts.push(shown ? sanitizeText(shown.interface, 32) : '-');
   parts.push(`filter: ${shown?.filter ? sanitizeText(shown.filter, 60) : 'none'}`);
   if (state.frozenSeq !== null && shown) {
@@ -357,7 +357,7 @@ function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiSt
   if (state.aggregation !== 'none') parts.push(`by ${aggregationLabel(state.aggregation)}`);
   if (!state.dns) parts.push('no DNS');
   if (state.bits) parts.push('bits');
-  if (!state.filterEditing) parts.push('h help');
+  parts.push(state.filterEditing ? 'Enter keep · Esc clear' : 'h help');
   return padEnd(` ${parts.join(' │ ')}`, width);
 }
 
