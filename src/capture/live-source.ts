@@ -22,6 +22,10 @@ export interface LiveSourceOptions {
    */
   coalesce: boolean;
   ringBytes?: number;
+  /** called right after the capture is open (baseline for the dropped estimate) */
+  onOpened?: () => void;
+  /** called after the last drain, just before the capture closes */
+  onClosing?: () => void;
 }
 
 const LINK_NAMES: Record<string, number> = {
@@ -81,6 +85,7 @@ export class LiveSource implements PacketSource {
     this.cap = cap;
     this.buffer = buffer;
     this.nowMs = this.opts.clock();
+    this.opts.onOpened?.();
     cap.on('packet', (nbytes: number) => {
       this.frames++;
       sink.frame(buffer, 0, nbytes, 0, this.nowMs, linkType);
@@ -90,7 +95,12 @@ export class LiveSource implements PacketSource {
       this.finish = resolve;
       let lastWake = this.opts.clock();
       const tick = () => {
-        if (this.stopped) return;
+        if (this.stopped) {
+          // The poll phase that ran just before this check phase drained the ring.
+          this.close();
+          resolve();
+          return;
+        }
         const now = this.opts.clock();
         if (this.opts.coalesce) {
           // Nap so that one nap fills at most a quarter of the kernel ring at the current rate.
@@ -109,16 +119,22 @@ export class LiveSource implements PacketSource {
     });
   }
 
+  /** Stop after one more drain; run() resolves once the capture is closed. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.cap === null) this.finish?.();
+  }
+
+  private close(): void {
+    if (this.cap === null) return;
+    this.opts.onClosing?.();
     try {
-      this.cap?.close();
+      this.cap.close();
     } catch {
       // already closed
     }
     this.cap = null;
-    this.finish?.();
   }
 
   stats(): SourceStats {

@@ -29,9 +29,18 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   void resolver?.start();
   const usage = config.attribution ? new ProcessUsage({ now: monotonicClock }) : null;
   let usageSamples = new Map<number, { cpu: number; memory: number }>();
-  const source = new LiveSource({ interfaceName: config.interfaceName, filter: config.filter, clock: monotonicClock, coalesce: config.coalesce });
+  // dropped = the kernel's packet counters minus what we captured over the same span
   const countDrops = config.filter === null && config.interfaceName !== 'any';
-  const kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null;
+  let kernelAtStart: number | null = null;
+  let kernelAtEnd: number | null = null;
+  const source = new LiveSource({
+    interfaceName: config.interfaceName,
+    filter: config.filter,
+    clock: monotonicClock,
+    coalesce: config.coalesce,
+    onOpened: () => (kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null),
+    onClosing: () => (kernelAtEnd = countDrops ? kernelPacketCount(config.interfaceName) : null),
+  });
   const engine = new Engine({
     interfaceName: config.interfaceName,
     filter: config.filter,
@@ -45,7 +54,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     startMs: monotonicClock(),
     dropped: () => {
       if (kernelAtStart === null) return null;
-      const now = kernelPacketCount(config.interfaceName);
+      const now = kernelAtEnd ?? kernelPacketCount(config.interfaceName);
       return now === null ? null : Math.max(0, now - kernelAtStart - source.stats().frames);
     },
     onSnapshot: (snap) => {
