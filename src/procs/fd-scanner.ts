@@ -118,6 +118,11 @@ export class FdScanner {
     for (const ino of this.owner.keys()) if (!live(ino)) this.owner.delete(ino);
   }
 
+  /** Read one process's fds now (a process we have not seen: likely owner of a new socket). */
+  async scanOne(pid: number): Promise<void> {
+    this.record(pid, await readSocketInodes(this.procRoot, pid), new Set());
+  }
+
   /**
    * Read the fds of `order` (in that order) until every inode in `wanted` has
    * an owner. `wanted` is consumed (found inodes are deleted from it).

@@ -333,7 +333,8 @@ export class ProcResolver implements SocketResolver {
     const usersP = this.users.load();
 
     const newPids: number[] = [];
-    const pids = await listPids(this.procRoot);
+    // Newest first: a short-lived connection's process is new, and its socket must be caught open.
+    const pids = (await listPids(this.procRoot)).sort((a, b) => b - a);
     const live = new Set(pids);
     for (const pid of [...this.records.keys()]) if (!live.has(pid)) this.dropPid(pid);
     await forEachLimit(
@@ -348,7 +349,7 @@ export class ProcResolver implements SocketResolver {
         }
         if (rec !== undefined && rec.startTime === st) return;
         if (rec !== undefined) this.dropPid(pid); // same pid, another process
-        const ns = await readNetnsInode(this.procRoot, pid);
+        const [ns] = await Promise.all([readNetnsInode(this.procRoot, pid), this.scanner.scanOne(pid)]);
         this.records.set(pid, { startTime: st, netns: ns ?? 0 });
         newPids.push(pid);
       },
@@ -428,10 +429,11 @@ export class ProcResolver implements SocketResolver {
     for (const [pid, r] of this.records) yield [pid, r.netns];
   }
 
-  /** New processes first (newest first), then known socket holders, then (full walk) everyone else. */
+  /** Known socket holders (most recently changed first), then (full walk) everyone else. */
   private walkOrder(newPids: number[], full: boolean): number[] {
-    const order = [...newPids].sort((a, b) => b - a);
-    const seen = new Set(order);
+    // new processes were read during the pid walk already
+    const order: number[] = [];
+    const seen = new Set(newPids);
     for (const pid of this.scanner.socketHolders()) {
       if (!seen.has(pid) && this.records.has(pid)) {
         order.push(pid);
