@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the real frames behind test/fixtures/frames.ts (root; needs
-# ip, tcpdump, ping, nc, python3). Two namespaces joined by a veth, plus a
+# ip, tcpdump, ping, nc, python3; on Debian `apt-get install tcpdump
+# iputils-ping netcat-openbsd`). Two namespaces joined by a veth, plus a
 # tun device; traffic is a handful of packets,
 # all inside 198.18.0.0/15 and fd00::/8. Namespaces are removed on exit.
 #   bash test/decode/capture-frames.sh [OUTDIR]
 #   node test/decode/dump-pcap.mjs OUTDIR/*.pcap   # hex per frame
+#   node test/decode/make-fixtures.mjs OUTDIR        # rewrites test/fixtures/frames.ts
 set -euo pipefail
 OUT=${1:-/tmp/wt-frames}
 mkdir -p "$OUT"
