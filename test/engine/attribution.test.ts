@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Lookup, ProcessInfo, SocketResolver } from '../../src/procs/owner.js';
+import { formatAddress } from '../../src/util/address.js';
+import { LOCAL, portUnreachable, tcp, testEngine, udp, TCP_ACK, TCP_RST, TCP_SYN } from './fixtures.js';
+
+const T0 = 1_000_000;
+const named: ProcessInfo = { pid: 812, name: 'named', cmdline: '/usr/sbin/named -u bind', user: 'bind', netns: null, startTime: 77 };
+const curl: ProcessInfo = { pid: 4242, name: 'curl', cmdline: 'curl https://x', user: 'root', netns: null, startTime: 99 };
+
+/** A resolver whose socket table the test edits, and whose rescans complete when the test says. */
+class FakeResolver implements SocketResolver {
+  generation = 0;
+  rescans = 0;
+  sockets = new Map<string, ProcessInfo | 'no-pid'>();
+  lookups: string[] = [];
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
+    const key = `${proto} ${formatAddress(local)}:${localPort}`;
+    this.lookups.push(`${key} ${formatAddress(remote)}:${remotePort}`);
+    const hit = this.sockets.get(key);
+    if (hit === 'no-pid') return { kind: 'unknown' };
+    if (hit) return { kind: 'process', proc: hit };
+    return { kind: 'miss', generation: this.generation };
+  }
+  requestRescan(): void {
+    this.rescans++;
+  }
+  completeRescan(): void {
+    this.generation++;
+  }
+  close(): void {}
+}
+
+function procRow(snap: ReturnType<ReturnType<typeof testEngine>['engine']['publish']>, name: string) {
+  return snap.processes.find((p) => p.name === name);
+}
+
+describe('attribution (DESIGN §2)', () => {
+  it('a UDP server answering queries owns its traffic: named is the top tx process with its pid', () => {
+    const resolver = new FakeResolver();
+    resolver.sockets.set(`17 ${LOCAL}:53`, named);
+    const { engine } = testEngine({ resolver });
+    let tx = 0;
+    for (let i = 0; i < 50; i++) {
+      udp(engine, T0 + i, '203.0.113.5', LOCAL, 40000 + i, 53, 40);
+      tx += udp(engine, T0 + i, LOCAL, '203.0.113.5', 53, 40000 + i, 400);
+    }
+    const snap = engine.publish(T0 + 1000);
+    const top = [...snap.processes].sort((a, b) => b.txBytes - a.txBytes)[0]!;
+    expect(top.pid).toBe(812);
+    expect(top.name).toBe('named');
+    expect(top.txBytes).toBe(tx);
+    expect(top.connections).toBe(50);
+    expect(snap.connections.every((c) => c.pid === 812)).toBe(true);
+    expect(snap.hosts.find((h) => h.host === '203.0.113.5')!.processKeys).toEqual(['812:77']);
+  });
+
+  it('a scan of closed ports is <no listener> once a rescan that began after it has missed', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    let bytes = 0;
+    for (let p = 1; p <= 20; p++) {
+      bytes += tcp(engine, T0 + p, '192.0.2.66', LOCAL, 51515, p, TCP_SYN, 0);
+      bytes += tcp(engine, T0 + p, LOCAL, '192.0.2.66', p, 51515, TCP_RST | TCP_ACK, 0);
+    }
+    engine.resolvePending(T0 + 100);
+    expect(procRow(engine.publish(T0 + 1000), '<no listener>')?.packets ?? 0).toBe(0); // undecided: no fresh scan yet
+    expect(resolver.rescans).toBeGreaterThan(0);
+    resolver.completeRescan(); // may have started before the packets
+    engine.resolvePending(T0 + 1100);
+    expect(procRow(engine.publish(T0 + 1000), '<no listener>')?.packets ?? 0).toBe(0);
+    resolver.completeRescan(); // surely started after them
+    engine.resolvePending(T0 + 1200);
+    const snap = engine.publish(T0 + 2000);
+    const nl = procRow(snap, '<no listener>')!;
+    expect(nl.rxBytes + nl.txBytes).toBe(bytes);
+    expect(procRow(snap, '<unknown>')?.packets ?? 0).toBe(0);
+  });
+
+  it('the ICMP port-unreachable we send answering a UDP probe is <no listener>', () => {
+    const { engine } = testEngine({ resolver: new FakeResolver() });
+    const n = portUnreachable(engine, T0 + 5, '192.0.2.66', 51516, 1234);
+    const snap = engine.publish(T0 + 1000);
+    expect(procRow(snap, '<no listener>')!.txBytes).toBe(n);
+    expect(snap.connections[0]!.local).toBe(`${LOCAL}:1234`);
+  });
+
+  it('a connection we sent data on is never <no listener>: <unknown>, retried, then moved to its process', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    const a = tcp(engine, T0 + 1, LOCAL, '198.51.100.20', 45000, 443, TCP_SYN, 0);
+    const b = tcp(engine, T0 + 2, LOCAL, '198.51.100.20', 45000, 443, TCP_ACK, 500);
+    resolver.completeRescan();
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 10);
+    let snap = engine.publish(T0 + 1000);
+    expect(procRow(snap, '<unknown>')!.txBytes).toBe(a + b);
+    expect(procRow(snap, '<no listener>')?.packets ?? 0).toBe(0);
+    // the socket turns up in a later scan: the retry moves the bytes, nothing is counted twice
+    resolver.sockets.set(`6 ${LOCAL}:45000`, curl);
+    engine.resolvePending(T0 + 10 + 5_000);
+    snap = engine.publish(T0 + 6000);
+    expect(procRow(snap, 'curl')!.txBytes).toBe(a + b);
+    expect(procRow(snap, '<unknown>')?.txBytes ?? 0).toBe(0);
+    expect(snap.totals.txBytes).toBe(a + b);
+  });
+
+  it('ICMP echo, ARP and other protocols are <kernel>; no resolver (files) means no process rows for TCP/UDP', () => {
+    const { engine } = testEngine();
+    udp(engine, T0 + 1, '203.0.113.5', LOCAL, 1, 53, 10);
+    const snap = engine.publish(T0 + 1000);
+    expect(snap.processes.filter((p) => p.packets > 0).map((p) => p.name)).toEqual([]);
+    expect(snap.connections[0]!.process).toBe('');
+  });
+
+  it('PID reuse: a new process with the same pid is a new row', () => {
+    const resolver = new FakeResolver();
+    resolver.sockets.set(`17 ${LOCAL}:53`, named);
+    const { engine } = testEngine({ resolver });
+    udp(engine, T0 + 1, '203.0.113.5', LOCAL, 40000, 53, 10);
+    resolver.sockets.set(`17 ${LOCAL}:53`, { ...named, name: 'imposter', startTime: 5000 });
+    udp(engine, T0 + 2, '203.0.113.6', LOCAL, 40001, 53, 10);
+    const snap = engine.publish(T0 + 1000);
+    expect(snap.processes.filter((p) => p.pid === 812).map((p) => p.name).sort()).toEqual(['imposter', 'named']);
+  });
+});
