@@ -1,3 +1,5 @@
+import type { Rates } from './snapshot.js';
+
 /**
  * Per-row traffic counters in flat typed arrays: a 40-slot ring of per-second
  * rx/tx bytes (lazily zeroed), cumulative bytes and packets, last-seen second,
@@ -8,16 +10,8 @@ const R = RING_SECONDS;
 /** A per-second slot saturates here rather than wrapping. */
 const SLOT_MAX = 0xffffffff;
 
-export interface WindowRates {
-  rx1: number;
-  tx1: number;
-  rx2: number;
-  tx2: number;
-  rx10: number;
-  tx10: number;
-  rx40: number;
-  tx40: number;
-}
+/** Window rates of one row (the snapshot's Rates without the peak). */
+export type WindowRates = Omit<Rates, 'peak'>;
 
 export class StatsStore {
   private rxRing: Uint32Array;
