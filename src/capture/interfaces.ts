@@ -23,6 +23,22 @@ export function defaultInterface(): string {
   throw new UserError('no network interface is up with an address', 'name one with -i NAME, or -i any; see --list-interfaces');
 }
 
+/**
+ * Whether capture on `name` can open now: "missing" (deleted, e.g. a veth
+ * whose namespace went away), "down" (administratively down), else "up".
+ * "any" is always up.
+ */
+export function interfaceState(name: string, sysRoot = '/sys/class/net'): 'up' | 'down' | 'missing' {
+  if (name === 'any') return 'up';
+  let flags: string;
+  try {
+    flags = readFileSync(`${sysRoot}/${name}/flags`, 'utf8');
+  } catch {
+    return name in networkInterfaces() ? 'up' : 'missing';
+  }
+  return (parseInt(flags, 16) & IFF_UP) !== 0 ? 'up' : 'down';
+}
+
 export function interfaceExists(name: string): boolean {
   if (name === 'any') return true;
   try {

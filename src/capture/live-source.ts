@@ -75,7 +75,7 @@ export class LiveSource implements PacketSource {
     try {
       linkName = cap.open(this.opts.interfaceName, this.opts.filter ?? '', ring, buffer);
     } catch (err) {
-      throw capOpenError(err, this.opts.interfaceName, this.opts.filter);
+      throw capOpenError(err, this.opts.interfaceName, this.opts.filter, () => this.opensWithoutFilter(Cap, ring));
     }
     const linkType = LINK_NAMES[linkName];
     if (linkType === undefined) {
@@ -137,6 +137,22 @@ export class LiveSource implements PacketSource {
     this.cap = null;
   }
 
+  /** After a failed open with a filter: does the interface open without one (so the filter is at fault)? */
+  private opensWithoutFilter(Cap: typeof CapClass, ring: number): boolean {
+    const probe = new Cap();
+    try {
+      probe.open(this.opts.interfaceName, '', Math.min(ring, 1024 * 1024), Buffer.alloc(65_535));
+    } catch {
+      return false;
+    }
+    try {
+      probe.close();
+    } catch {
+      // closed already
+    }
+    return true;
+  }
+
   stats(): SourceStats {
     return { frames: this.frames, dropped: null };
   }
@@ -151,20 +167,32 @@ function firstLine(err: unknown): string {
   return String(err instanceof Error ? err.message : err).split('\n')[0] ?? '';
 }
 
-/** Turn libpcap's messages into one clear line and a hint. */
-export function capOpenError(err: unknown, iface: string, filter: string | null): UserError {
+/** The interface is missing or down: a live capture waits for it to come back. */
+export class InterfaceUnavailableError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = 'InterfaceUnavailableError';
+  }
+}
+
+/**
+ * Turn libpcap's messages into one clear line and a hint. `filterAtFault`
+ * (asked only when a filter was given and the message does not say) tells
+ * whether the interface opens without the filter.
+ */
+export function capOpenError(err: unknown, iface: string, filter: string | null, filterAtFault: () => boolean = () => false): UserError {
   const msg = firstLine(err);
   if (/Operation not permitted|permission|EPERM|socket: Operation/i.test(msg)) {
     return new UserError(`cannot capture on ${iface}: permission denied`, 'run as root (sudo wiretop), or grant the capability once: sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(command -v node)")"');
   }
   if (/No such device|doesn't exist|not found/i.test(msg)) {
-    return new UserError(`no such interface: ${iface}`, 'see wiretop --list-interfaces');
-  }
-  if (/syntax error|illegal|unknown|can't parse|expression/i.test(msg) && filter) {
-    return new UserError(`bad capture filter "${filter}": ${msg}`, 'the filter uses tcpdump syntax, e.g. -f "port 53"');
+    return new InterfaceUnavailableError(`no such interface: ${iface}`, 'see wiretop --list-interfaces');
   }
   if (/not up|network is down/i.test(msg)) {
-    return new UserError(`interface ${iface} is down`, `bring it up (ip link set ${iface} up) or pick another with -i`);
+    return new InterfaceUnavailableError(`interface ${iface} is down`, `bring it up (ip link set ${iface} up) or pick another with -i`);
+  }
+  if (filter && (/syntax error|illegal|unknown|can't parse|expression|invalid|not a|too big|mask|port range|out of range/i.test(msg) || filterAtFault())) {
+    return new UserError(`bad capture filter "${filter}": ${msg}`, 'the filter uses tcpdump syntax, e.g. -f "port 53"');
   }
   return new UserError(`cannot capture on ${iface}: ${msg}`);
 }

@@ -3,6 +3,7 @@
  * away from the terminal, and only snapshots travel to the parent. A crash
  * here cannot take the operator's terminal down with it.
  */
+import { InterfaceUnavailableError } from '../capture/live-source.js';
 import { UserError } from '../util/user-error.js';
 import type { ChildMessage, ParentMessage } from './capture-config.js';
 import { startLiveEngine } from './live-engine.js';
@@ -48,6 +49,7 @@ function fail(err: unknown): void {
     message: err instanceof Error ? err.message : String(err),
     hint: user ? (err.hint ?? null) : null,
     user,
+    iface: err instanceof InterfaceUnavailableError,
   });
   setTimeout(() => process.exit(user ? 2 : 1), 50);
 }

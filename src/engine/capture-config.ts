@@ -18,7 +18,8 @@ export interface CaptureConfig {
 /** Messages from the capture process. */
 export type ChildMessage =
   | { type: 'snapshot'; snap: import('../core/snapshot.js').Snapshot }
-  | { type: 'error'; message: string; hint: string | null; user: boolean }
+  /** iface: the interface is down or missing (the parent waits for it instead of giving up) */
+  | { type: 'error'; message: string; hint: string | null; user: boolean; iface?: boolean }
   | { type: 'end' };
 
 /** Messages to the capture process. */

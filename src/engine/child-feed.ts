@@ -1,19 +1,50 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { interfaceState } from '../capture/interfaces.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { UserError } from '../util/user-error.js';
 import type { CaptureConfig, ChildMessage } from './capture-config.js';
+import { CarryOver, quietSnapshot } from './capture-gap.js';
+import { monotonicClock } from './live-engine.js';
 import type { EngineCommand, SnapshotFeed } from './snapshot-feed.js';
 
 const MAX_RESTARTS = 3;
+/** How often a missing or down interface is checked again. */
+const RETRY_MS = 1000;
+
+/** cap asserts in its poll callback when the capture socket reports an error (interface went down or away). */
+const POLL_ERROR = /Assertion .status == 0. failed/;
+
+export interface ChildFeedOptions {
+  /** for tests: how the interface is doing (default: /sys/class/net) */
+  interfaceState?: (name: string) => 'up' | 'down' | 'missing';
+  clock?: () => number;
+  retryMs?: number;
+  /** for tests: start this module instead of the capture child */
+  entry?: string;
+}
 
 /**
  * The engine in a child process (production live capture). Snapshots arrive
- * over IPC; if the capture process dies unexpectedly it is restarted (with a
- * notice on the next snapshot) up to MAX_RESTARTS times, then the feed ends
- * with the reason.
+ * over IPC.
+ *
+ * - The capture interface goes down or disappears (the capture process then
+ *   dies in cap, or cannot open): the feed waits for it without limit,
+ *   checking every second, and meanwhile publishes the last snapshot with
+ *   zero rates and a notice ("eth0 is down — waiting"); when the interface is
+ *   back a new capture process starts ("capture resumed on eth0") and
+ *   CarryOver keeps totals and cumulative bytes counting since start.
+ * - Any other unexpected death is restarted (with a notice) up to
+ *   MAX_RESTARTS times, then the feed ends with the reason.
+ *
+ * Snapshots are renumbered here so `seq` keeps increasing across restarts.
  */
-export function childFeed(config: CaptureConfig): SnapshotFeed {
+export function childFeed(config: CaptureConfig, options: ChildFeedOptions = {}): SnapshotFeed {
+  const stateOf = options.interfaceState ?? interfaceState;
+  const clock = options.clock ?? monotonicClock;
+  const retryMs = options.retryMs ?? RETRY_MS;
+  const iface = config.interfaceName;
   const snapListeners: ((s: Snapshot) => void)[] = [];
   const endListeners: ((e: Error | null) => void)[] = [];
   let ended: { error: Error | null } | null = null;
@@ -21,7 +52,10 @@ export function childFeed(config: CaptureConfig): SnapshotFeed {
   let stopping = false;
   let restarts = 0;
   let pendingNotice: string | null = null;
-  let gotSnapshot = false;
+  let seq = 0;
+  let last: Snapshot | null = null;
+  const carry = new CarryOver(config.idleMs, config.rowLimit);
+  let waiting: { timer: NodeJS.Timeout; notice: string } | null = null;
   let stopResolve: (() => void) | null = null;
   const stopped = new Promise<void>((r) => (stopResolve = r));
 
@@ -32,39 +66,104 @@ export function childFeed(config: CaptureConfig): SnapshotFeed {
     stopResolve?.();
   }
 
+  function publish(snap: Snapshot) {
+    last = snap;
+    snapListeners.forEach((l) => l(snap));
+  }
+
+  function waitingNotice(state: 'up' | 'down' | 'missing'): string {
+    if (state === 'missing') return `${iface} is gone — waiting for it`;
+    if (state === 'down') return `${iface} is down — waiting`;
+    return `capture on ${iface} failed — retrying`;
+  }
+
+  /** Capture stopped because of the interface: wait (without limit) until it can open again. */
+  function waitForInterface(state: 'up' | 'down' | 'missing') {
+    const notice = waitingNotice(state);
+    carry.rebase(last!, clock());
+    const every = config.publishEverySec * 1000;
+    const check = () => {
+      if (stopping) return;
+      const now = clock();
+      const s = stateOf(iface);
+      if (s === 'up') {
+        clearInterval(timer);
+        waiting = null;
+        pendingNotice = `capture resumed on ${iface}`;
+        carry.restartAt(now);
+        start();
+        return;
+      }
+      const notice = waitingNotice(s);
+      waiting!.notice = notice;
+      if (now - last!.time >= every - retryMs / 2) publish(quietSnapshot(last!, now, ++seq, notice));
+    };
+    const timer = setInterval(check, retryMs);
+    waiting = { timer, notice };
+    // show the notice now rather than at the next interval
+    publish(quietSnapshot(last!, clock(), ++seq, notice));
+  }
+
+  function spawnChild(): ChildProcess {
+    const entry = options.entry ?? fileURLToPath(new URL('./capture-child.js', import.meta.url));
+    const opts = { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] as ('ignore' | 'pipe' | 'ipc')[], serialization: 'advanced' as const };
+    // cap aborts the process when the interface goes away: no core dump (of a 128 MB ring) per outage.
+    if (existsSync('/bin/sh')) {
+      return spawn('/bin/sh', ['-c', 'ulimit -c 0 2>/dev/null; exec "$@"', 'wiretop-capture', process.execPath, ...process.execArgv, entry], opts);
+    }
+    return fork(entry, [], opts);
+  }
+
   function start() {
-    const entry = fileURLToPath(new URL('./capture-child.js', import.meta.url));
-    const c = fork(entry, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const c = spawnChild();
     child = c;
     let stderr = '';
-    let reported: Error | null = null;
+    let reported: { error: Error; iface: boolean } | null = null;
+    let gotSnapshot = false;
     c.stderr?.setEncoding('utf8');
     c.stderr?.on('data', (d: string) => {
-      // libpcap's "Warning: … This may not actually work" on address-less interfaces is noise.
+      // Never shown as is (libpcap's "Warning: … This may not actually work" on address-less interfaces is noise);
+      // the last line explains an unexpected exit.
       stderr = (stderr + d).split('\n').filter((l) => !/^Warning: .*may not actually work/.test(l)).join('\n').slice(-4000);
     });
     c.on('message', (msg: ChildMessage) => {
       if (msg.type === 'snapshot') {
         gotSnapshot = true;
+        const snap = carry.apply(msg.snap);
+        snap.seq = ++seq;
         if (pendingNotice) {
-          msg.snap.notices.push(pendingNotice);
+          snap.notices = [...snap.notices, pendingNotice];
           pendingNotice = null;
         }
-        snapListeners.forEach((l) => l(msg.snap));
+        publish(snap);
       } else if (msg.type === 'error') {
-        reported = msg.user ? new UserError(msg.message, msg.hint ?? undefined) : new Error(msg.message);
+        reported = { error: msg.user ? new UserError(msg.message, msg.hint ?? undefined) : new Error(msg.message), iface: msg.iface === true };
       }
+    });
+    c.on('error', (err) => {
+      // could not spawn at all
+      if (!reported) reported = { error: err, iface: false };
     });
     c.on('exit', (code, signal) => {
       child = null;
-      if (reported) return end(reported);
-      if (stopping || code === 0) return end(null);
+      if (stopping) {
+        if (!gotSnapshot && last) publish(quietSnapshot(last, clock(), ++seq, waiting?.notice ?? `capture on ${iface} stopped`));
+        return end(null);
+      }
+      if (code === 0 && !reported) return end(null);
+      // Once capture has run, an interface that went down or away is waited for, however often.
+      if (last) {
+        const state = stateOf(iface);
+        if (state !== 'up' || reported?.iface || POLL_ERROR.test(stderr)) return waitForInterface(state);
+      }
+      if (reported) return end(reported.error);
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       const detail = stderr.trim().split('\n').filter(Boolean).slice(-1)[0];
       const reason = `capture process ${why}${detail ? `: ${detail}` : ''}`;
-      if (gotSnapshot && restarts < MAX_RESTARTS) {
+      if (last && restarts < MAX_RESTARTS) {
         restarts++;
         pendingNotice = `${reason}; restarted (${restarts}/${MAX_RESTARTS})`;
+        carry.rebase(last, clock());
         start();
       } else {
         end(new Error(reason));
@@ -86,6 +185,13 @@ export function childFeed(config: CaptureConfig): SnapshotFeed {
     },
     stop: async () => {
       stopping = true;
+      if (waiting) {
+        // no capture running: the final report is the waiting one
+        clearInterval(waiting.timer);
+        if (last) publish(quietSnapshot(last, clock(), ++seq, waiting.notice));
+        waiting = null;
+        end(null);
+      }
       if (child?.connected) child.send({ type: 'command', command: { type: 'stop' } });
       else if (!child) end(null);
       const kill = setTimeout(() => child?.kill('SIGKILL'), 3000);

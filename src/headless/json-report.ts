@@ -4,7 +4,8 @@ import { IntervalRates, round } from './interval-rates.js';
 
 /**
  * One JSON object per interval, keys in the order DESIGN §3 fixes, lists
- * sorted by rx_rate + tx_rate descending (then cumulative bytes, then key).
+ * sorted by rx_rate + tx_rate descending (then cumulative bytes, then key);
+ * a trailing "notices" list when the snapshot carries status messages.
  */
 export class JsonReport {
   private rates = new IntervalRates();
@@ -79,6 +80,8 @@ export class JsonReport {
       hosts,
       processes,
       connections,
+      // status messages (interface down, capture resumed …), only when there are some
+      ...(snap.notices.length > 0 ? { notices: snap.notices } : {}),
     });
   }
 }
