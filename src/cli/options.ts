@@ -102,5 +102,10 @@ function parseErrorLine(err: unknown): string {
   if (unknown) return `unknown option: ${unknown[1]}`;
   const missing = /Option '([^']+)' argument missing/.exec(msg);
   if (missing) return `option ${missing[1]!.replace(/ <value>$/, '')} needs a value`;
+  // "--net --demo": the value looks like another option
+  const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(msg);
+  if (ambiguous) return `option ${ambiguous[1]} needs a value (for a value starting with "-", write ${ambiguous[1]!.startsWith('--') ? `${ambiguous[1]}=VALUE` : `${ambiguous[1]}VALUE`})`;
+  const unexpected = /Option '([^']+)' does not take an argument/.exec(msg);
+  if (unexpected) return `option ${unexpected[1]!.replace(/ <value>$/, '')} takes no value`;
   return msg.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
 }
