@@ -1,5 +1,6 @@
 import type { Snapshot } from '../core/snapshot.js';
 import type { NameLookup } from '../ui/name-lookup.js';
+import { escapeJsonUnsafe } from '../util/sanitize.js';
 import { IntervalRates, round } from './interval-rates.js';
 
 /**
@@ -64,7 +65,7 @@ export class JsonReport {
     hosts.sort(byRate((h) => h.host));
     processes.sort(byRate((p) => `${p.name}\0${p.pid}`));
     connections.sort(byRate((c) => `${c.proto} ${c.local} ${c.remote}`));
-    return JSON.stringify({
+    return escapeJsonUnsafe(JSON.stringify({
       ts: new Date(snap.time).toISOString(),
       interface: snap.interface,
       interval_s: round(r.interval),
@@ -82,6 +83,6 @@ export class JsonReport {
       connections,
       // status messages (interface down, capture resumed …), only when there are some
       ...(snap.notices.length > 0 ? { notices: snap.notices } : {}),
-    });
+    }));
   }
 }

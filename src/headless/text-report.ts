@@ -62,7 +62,7 @@ export class TextReport {
     const connW = Math.max(30, this.width - 56);
     lines.push('', `${padEnd('CONNECTION', connW)} ${padEnd('PROCESS', 20)} ${padStart('RX', 10)} ${padStart('TX', 10)}`);
     for (const c of conns.slice(0, ROWS)) {
-      lines.push(`${padEnd(truncate(c.label, connW), connW)} ${padEnd(truncate(sanitizeText(c.proc), 20), 20)} ${rate(c.rx)} ${rate(c.tx)}`);
+      lines.push(`${padEnd(truncate(sanitizeText(c.label), connW), connW)} ${padEnd(truncate(sanitizeText(c.proc), 20), 20)} ${rate(c.rx)} ${rate(c.tx)}`);
     }
     if (conns.length > ROWS) lines.push(`  … ${conns.length - ROWS} more connections`);
     for (const n of snap.notices) lines.push(`! ${sanitizeText(n)}`);
