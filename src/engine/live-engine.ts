@@ -6,6 +6,7 @@ import { ProcessUsage } from '../procs/process-usage.js';
 import { parseCidr } from '../util/cidr.js';
 import type { CaptureConfig } from './capture-config.js';
 import { Engine } from './engine.js';
+import { ProcessLiveness } from './process-liveness.js';
 import { runEngine, type EngineRun } from './run-engine.js';
 
 /** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
@@ -29,6 +30,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   void resolver?.start();
   const usage = config.attribution ? new ProcessUsage({ now: monotonicClock }) : null;
   let usageSamples = new Map<number, { cpu: number; memory: number }>();
+  const liveness = config.attribution ? new ProcessLiveness() : null;
   // dropped = the kernel's packet counters minus what we captured over the same span
   const countDrops = config.filter === null && config.interfaceName !== 'any';
   let kernelAtStart: number | null = null;
@@ -72,6 +74,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
           () => undefined,
         );
       }
+      liveness?.mark(snap.processes);
       publish(snap);
     },
   });

@@ -43,7 +43,7 @@ export class TextReport {
     const procW = Math.max(20, this.width - 70);
     const procs = snap.processes.map((p) => {
       const [rx, tx] = r.rates(`p ${p.key}`, p.rxBytes, p.txBytes);
-      return { pid: p.pid, label: p.netns ? `${p.name} [${p.netns}]` : p.name, user: p.user ?? '', rx, tx, cum: p.rxBytes + p.txBytes, conns: p.connections };
+      return { pid: p.pid, label: `${p.name}${p.netns ? ` [${p.netns}]` : ''}${p.gone ? ' (exited)' : ''}`, user: p.user ?? '', rx, tx, cum: p.rxBytes + p.txBytes, conns: p.connections };
     });
     sortRows(procs);
     lines.push('', `${padStart('PID', 7)} ${padEnd('PROCESS', procW)} ${padEnd('USER', 10)} ${padStart('RX', 10)} ${padStart('TX', 10)} ${padStart('CUMUL', 10)} ${padStart('CONNS', 6)}`);
