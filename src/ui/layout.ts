@@ -53,7 +53,8 @@ export function computeLayout(rawWidth: number | undefined, rawHeight: number | 
   const paneSpace = height - headerHeight - graphHeight - statusHeight;
   const topPane = Math.ceil(paneSpace / 2);
   const bottomPane = paneSpace - topPane;
-  const overlayWidth = Math.min(width - 4, 84);
+  // Full width when narrow: a margin of two columns would show stray cells of the rows underneath.
+  const overlayWidth = width <= 88 ? width : 84;
   const overlayHeight = Math.min(height - 2, 28);
   return {
     width,

@@ -2,6 +2,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import type { SnapshotFeed } from '../engine/snapshot-feed.js';
 import { HistoryRing } from './history-ring.js';
 import type { NameLookup } from './name-lookup.js';
+import { RecentNotices } from './recent-notices.js';
 import { TuiScreen } from './screen.js';
 import { initialState, reduce, resize, type UiState } from './ui-state.js';
 import { buildViewModel, type ViewModel } from './view-model.js';
@@ -48,6 +49,7 @@ export async function runTui(feed: SnapshotFeed, opts: TuiOptions = {}): Promise
     height: screen.height,
   });
   let latest: Snapshot | null = null;
+  const notices = new RecentNotices();
   let vm: ViewModel | null = null;
   let watched = '';
   let finished = false;
@@ -118,7 +120,8 @@ export async function runTui(feed: SnapshotFeed, opts: TuiOptions = {}): Promise
   feed.onSnapshot((snap) => {
     if (finished) return;
     history.push(snap);
-    latest = snap;
+    const shown = notices.update(snap.notices, snap.time);
+    latest = shown.length === snap.notices.length ? snap : { ...snap, notices: shown };
     draw();
   });
   feed.onEnd((error) => {

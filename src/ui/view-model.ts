@@ -11,13 +11,14 @@ import {
   type CellContext,
   type Column,
 } from './columns.js';
-import { formatBytes, formatClock, formatCount, formatRatePerSecond, padEnd, textWidth, truncate } from './format.js';
+import { formatBytes, formatCount, formatRatePerSecond, padEnd, textWidth, truncate } from './format.js';
 import type { HistoryRing } from './history-ring.js';
 import { HELP_LINES } from './help-text.js';
 import { computeLayout, type Layout } from './layout.js';
 import type { NameLookup } from './name-lookup.js';
 import { sparkline } from './sparkline.js';
-import { fitColumns, headerLine, rowLine, sortRows, SORT_DOWN, SORT_UP } from './table.js';
+import { statusLine as renderStatusLine, type StatusFacts } from './status-line.js';
+import { fitColumns, headerLine, rowLine, sortRows } from './table.js';
 import { panesFor, scrollFor, selectedIndex, type NavContext, type PaneId, type UiState } from './ui-state.js';
 
 export interface PaneView {
@@ -96,7 +97,7 @@ export function buildViewModel(
     header: headerView(shown, history, state, layout.header.width),
     panes: [built[0]!.view, built[1]!.view],
     graph: graphView(selected, shown, history, state, layout.graph.width, ctx),
-    status: statusLine(shown, latest, state, layout.status.width),
+    status: statusLine(shown, latest, state, rows, layout.status.width),
     overlay: overlayView(state, selected, rows, ctx),
     nav,
     watchPids,
@@ -334,31 +335,38 @@ function rule(text: string, width: number): string {
   return head + '─'.repeat(Math.max(0, width - textWidth(head)));
 }
 
-function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiState, width: number): string {
-  const parts: string[] = [];
-  if (state.filterEditing) parts.push(`/${sanitizeText(state.filter, 60)}▏`);
-  parts.push(shown ? sanitizeText(shown.interface, 32) : '-');
-  parts.push(`filter: ${shown?.filter ? sanitizeText(shown.filter, 60) : 'none'}`);
-  if (state.frozenSeq !== null && shown) {
-    const ago = latest ? Math.max(0, Math.round((latest.time - shown.time) / 1000)) : 0;
-    parts.push(`FROZEN at ${formatClock(shown.time)} (−${ago}s) ←/→`);
-  } else {
-    parts.push('LIVE');
-  }
-  const sort = state.sort[state.focus];
-  parts.push(`sort: ${sort.column} ${sort.descending ? SORT_DOWN : SORT_UP}`);
-  const dropped = shown?.totals.dropped;
-  parts.push(`dropped: ${dropped === null || dropped === undefined ? 'n/a' : formatCount(dropped)}`);
-  for (const n of latest?.notices ?? []) parts.push(sanitizeText(n, 120));
+function statusLine(shown: Snapshot | null, latest: Snapshot | null, state: UiState, rows: PaneRows, width: number): string {
   const top = state.drill[state.drill.length - 1];
-  if (top) parts.push(`⇄ ${top.kind} ${sanitizeText(top.key, 60)} (Esc back)`);
-  parts.push(state.cumulative ? 'cumulative' : `${state.window}s avg`);
-  if (!state.filterEditing && state.filter !== '') parts.push(`find: ${sanitizeText(state.filter, 40)}`);
-  if (state.aggregation !== 'none') parts.push(`by ${aggregationLabel(state.aggregation)}`);
-  if (!state.dns) parts.push('no DNS');
-  if (state.bits) parts.push('bits');
-  parts.push(state.filterEditing ? 'Enter keep · Esc clear' : 'h help');
-  return padEnd(` ${parts.join(' │ ')}`, width);
+  let drill: StatusFacts['drill'] = null;
+  if (top?.kind === 'host') drill = { kind: 'host', label: sanitizeText(top.key, 60) };
+  if (top?.kind === 'process') {
+    const p = rows.processes.find((r) => r.key === top.key);
+    drill = { kind: 'process', label: p ? `${processLabel(p)}${p.pid === null ? '' : ` (${p.pid})`}` : sanitizeText(top.key, 60) };
+  }
+  const dropped = shown?.totals.dropped;
+  const sort = state.sort[state.focus];
+  return renderStatusLine(
+    {
+      prompt: state.filterEditing ? sanitizeText(state.filter, 60) : null,
+      iface: shown ? sanitizeText(shown.interface, 32) : null,
+      captureFilter: shown?.filter ? sanitizeText(shown.filter, 60) : null,
+      frozen:
+        state.frozenSeq !== null && shown
+          ? { time: shown.time, agoSec: latest ? Math.max(0, Math.round((latest.time - shown.time) / 1000)) : 0 }
+          : null,
+      sort: { column: sort.column, descending: sort.descending },
+      dropped: dropped === null || dropped === undefined ? null : dropped,
+      drill,
+      notices: (latest?.notices ?? []).map((n) => sanitizeText(n, 120)),
+      find: !state.filterEditing && state.filter !== '' ? sanitizeText(state.filter, 40) : null,
+      window: state.cumulative ? 'cumulative' : `${state.window}s avg`,
+      aggregation: state.aggregation !== 'none' ? aggregationLabel(state.aggregation) : null,
+      noDns: !state.dns,
+      bits: state.bits,
+      hint: state.filterEditing ? 'Enter keep · Esc clear' : 'h help',
+    },
+    width,
+  );
 }
 
 function overlayView(state: UiState, selected: Selected | null, rows: PaneRows, ctx: CellContext): ViewModel['overlay'] {

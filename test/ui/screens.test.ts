@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { HELP_LINES } from '../../src/ui/help-text.js';
 import { runTui, type TuiOptions } from '../../src/ui/run-tui.js';
 import { FakeFeed, FakeTerminal, KEY, conn, host, proc, snapshot, steadyBusy, world } from './fakes.js';
 
@@ -173,7 +174,7 @@ describe('scenario screens', () => {
     expect(text).not.toContain('named');
     expect(text).toContain('198.18.0.2:50000');
     expect(text).not.toContain('198.18.0.77');
-    expect(text).toContain('⇄ host 198.18.0.2');
+    expect(text).toContain('⇄ 198.18.0.2 (Esc back)');
     await press(r, KEY.escape);
     expect(r.t.text()).toContain('HOST (3)');
     expect(r.t.text()).toContain('named');
@@ -190,6 +191,17 @@ describe('scenario screens', () => {
     expect(text).not.toContain('198.18.0.77');
   });
 
+  test('notice_lingers: a restart notice carried by one snapshot stays on the status line for a few seconds', async () => {
+    const r = start(160, 36);
+    r.feed.emit({ ...world(1), notices: ['capture process exited with code 1; restarted (1/3)'] });
+    await r.t.settle();
+    expect(r.t.screen()[35]).toContain('│ capture process exited with code 1; restarted (1/3)');
+    await feedWorld(r, 2, 5);
+    expect(r.t.screen()[35]).toMatch(/│ \d\d:\d\d:\d\d capture process exited with code 1; restarted \(1\/3\)/);
+    await feedWorld(r, 6, 13);
+    expect(r.t.screen()[35]).not.toContain('restarted');
+  });
+
   test('help_overlay', async () => {
     const r = start(80, 24);
     await feedWorld(r, 1, 2);
@@ -198,6 +210,19 @@ describe('scenario screens', () => {
     expect(r.t.text()).toContain('drill down');
     await press(r, KEY.escape);
     expect(r.t.text()).not.toContain('wiretop keys');
+  });
+
+  test('help_overlay at 80 columns covers whole rows (no stray cells of the panes at its edges)', async () => {
+    const r = start(80, 24);
+    await feedWorld(r, 1, 2);
+    await press(r, 'h');
+    const s = r.t.screen();
+    const top = s.findIndex((l) => l.includes('wiretop keys'));
+    const bottom = s.findIndex((l, i) => i > top && /^─+$/.test(l.trimEnd()));
+    expect(s[top]).toMatch(/^─/);
+    expect(s[bottom]!.trimEnd()).toBe('─'.repeat(80));
+    const allowed = new Set(['', ...HELP_LINES.map((l) => l.trim())]);
+    for (const line of s.slice(top + 1, bottom)) expect(allowed.has(line.trim()), line).toBe(true);
   });
 
   test('block_commands for v4 and v6 hosts', async () => {
