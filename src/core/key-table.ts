@@ -64,6 +64,11 @@ export class KeyTable {
     return (h | 1) >>> 0;
   }
 
+  /** Is row id live and holding the key in scratch? (A known row checked without hashing.) */
+  matches(id: number): boolean {
+    return id < this.nextId && this.rowHash[id] !== 0 && this.keyEquals(id * this.width);
+  }
+
   /** Row id of the key in scratch, or -1. */
   find(hash: number): number {
     const slots = this.slots;

@@ -10,6 +10,32 @@ const R = RING_SECONDS;
 /** A per-second slot saturates here rather than wrapping. */
 const SLOT_MAX = 0xffffffff;
 
+/**
+ * s mod RING_SECONDS for a second s ≥ 0. Epoch seconds are beyond small
+ * integers, so `%` on them is a floating-point modulo (a call per use).
+ */
+function ringSlot(s: number): number {
+  return s - Math.floor(s / R) * R;
+}
+
+/**
+ * The packet clock shared by an engine's stores, so the per-packet call
+ * passes no floating-point values (each would be boxed on the heap):
+ * [0] second, [1] ms timestamp, [2] ring slot of the second.
+ */
+export type PacketClock = Float64Array;
+export function newPacketClock(): PacketClock {
+  return new Float64Array(3);
+}
+/** Set the clock for a packet at tsMs (second and slot recomputed only when the second changes). */
+export function setPacketClock(c: PacketClock, sec: number, tsMs: number): void {
+  if (c[0] !== sec) {
+    c[0] = sec;
+    c[2] = ringSlot(sec);
+  }
+  c[1] = tsMs;
+}
+
 /** Window rates of one row (the snapshot's Rates without the peak). */
 export type WindowRates = Omit<Rates, 'peak'>;
 
@@ -76,7 +102,7 @@ export class StatsStore {
   /** Hot path: count one packet of `bytes` at second `sec`. */
   add(id: number, sec: number, bytes: number, tx: boolean, tsMs: number): void {
     const eff = this.roll(id, sec);
-    const slot = id * R + (eff % R);
+    const slot = id * R + ringSlot(eff);
     if (tx) {
       const v = this.txRing[slot]! + bytes;
       this.txRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
@@ -88,6 +114,23 @@ export class StatsStore {
     }
     this.packets[id]! += 1;
     this.lastSeenMs[id] = tsMs;
+  }
+
+  /** Hot path: `add` at the packet clock (same counting, no boxed arguments). */
+  addAt(id: number, bytes: number, tx: boolean, c: PacketClock): void {
+    const sec = c[0]!;
+    const slot = id * R + (this.lastSec[id] === sec ? c[2]! : ringSlot(this.roll(id, sec)));
+    if (tx) {
+      const v = this.txRing[slot]! + bytes;
+      this.txRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      this.txBytes[id]! += bytes;
+    } else {
+      const v = this.rxRing[slot]! + bytes;
+      this.rxRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      this.rxBytes[id]! += bytes;
+    }
+    this.packets[id]! += 1;
+    this.lastSeenMs[id] = c[1]!;
   }
 
   /**
@@ -103,8 +146,9 @@ export class StatsStore {
       this.roll(dst, newest);
       const lo = Math.max(srcSec - R + 1, newest - R + 1);
       for (let s = lo; s <= srcSec; s++) {
-        const a = dst * R + (s % R);
-        const b = src * R + (s % R);
+        const k = ringSlot(s);
+        const a = dst * R + k;
+        const b = src * R + k;
         this.rxRing[a] = clampSlot(this.rxRing[a]! + sign * from.rxRing[b]!);
         this.txRing[a] = clampSlot(this.txRing[a]! + sign * from.txRing[b]!);
       }
@@ -131,10 +175,11 @@ export class StatsStore {
       tx40 = 0;
     if (last >= 0 && last > nowSec - 1 - R) {
       const base = id * R;
-      for (let age = 1; age <= R; age++) {
+      let k = ringSlot(nowSec - 1);
+      for (let age = 1; age <= R; age++, k = k === 0 ? R - 1 : k - 1) {
         const s = nowSec - age;
         if (s > last || s <= last - R) continue;
-        const slot = base + (s % R);
+        const slot = base + k;
         const rx = this.rxRing[slot]!;
         const tx = this.txRing[slot]!;
         if (rx === 0 && tx === 0) continue;
@@ -185,9 +230,9 @@ export class StatsStore {
       this.rxRing.fill(0, base, base + R);
       this.txRing.fill(0, base, base + R);
     } else {
-      for (let s = last + 1; s <= sec; s++) {
-        this.rxRing[base + (s % R)] = 0;
-        this.txRing[base + (s % R)] = 0;
+      for (let s = last + 1, k = ringSlot(last + 1); s <= sec; s++, k = k === R - 1 ? 0 : k + 1) {
+        this.rxRing[base + k] = 0;
+        this.txRing[base + k] = 0;
       }
     }
     this.lastSec[id] = sec;

@@ -1,6 +1,6 @@
 import type { FrameSink } from '../capture/packet-source.js';
 import { KeyTable } from '../core/key-table.js';
-import { StatsStore } from '../core/stats-store.js';
+import { newPacketClock, setPacketClock, StatsStore } from '../core/stats-store.js';
 import { Direction, directionOf } from '../core/direction.js';
 import type { LocalAddresses } from '../core/local-addresses.js';
 import type { Snapshot } from '../core/snapshot.js';
@@ -89,6 +89,8 @@ export class Engine implements FrameSink {
   private notices: string[] = [];
   private readonly localW = new Uint32Array(4);
   private readonly remoteW = new Uint32Array(4);
+  /** the current packet's second and timestamp, read by the stores (no boxed arguments per packet) */
+  private readonly clk = newPacketClock();
 
   constructor(opts: EngineOptions) {
     this.opts = {
@@ -147,15 +149,17 @@ export class Engine implements FrameSink {
     if (sec > this.curSec) this.advanceTo(sec);
     if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
     this.packets++;
+    const clk = this.clk;
+    setPacketClock(clk, sec, tsMs);
 
     const dir = directionOf(info, buf, this.opts.local);
     if (dir === Direction.TRANSIT) this.transitBytes += wire;
-    else this.totals.add(0, sec, wire, dir === Direction.TX, tsMs);
+    else this.totals.addAt(0, wire, dir === Direction.TX, clk);
     if (status !== DecodeStatus.OK) {
       if (status === DecodeStatus.MALFORMED) this.malformed++;
       else {
         const o = dir === Direction.TRANSIT ? this.owners.classIds[OwnerClass.FORWARDED] : this.owners.classIds[OwnerClass.KERNEL];
-        this.owners.stats.add(o, sec, wire, dir === Direction.TX, tsMs);
+        this.owners.stats.addAt(o, wire, dir === Direction.TX, clk);
       }
       return;
     }
@@ -176,20 +180,9 @@ export class Engine implements FrameSink {
       hk[1] = r[0]!; hk[2] = r[1]!; hk[3] = r[2]!; hk[4] = r[3]!;
       hk[5] = 0; hk[6] = 0; hk[7] = 0; hk[8] = 0;
     }
-    const hh = this.hosts.hashScratch();
-    let host = this.hosts.find(hh);
-    if (host < 0) {
-      host = this.hosts.insert(hh);
-      if (host >= 0) {
-        this.hostStats.reset(host);
-        this.hostLocalPorts[host] = 0;
-      }
-    }
     const isTx = dir === Direction.TRANSIT ? srcFirst : dir === Direction.TX;
-    if (host >= 0) this.hostStats.add(host, sec, wire, isTx, tsMs);
-    else this.hostOther.add(0, sec, wire, isTx, tsMs);
 
-    // Connection row.
+    // Connection key.
     const proto = info.protocol;
     let lport = 0;
     let rport = 0;
@@ -220,21 +213,38 @@ export class Engine implements FrameSink {
     ck[9] = ((lport << 16) | rport) >>> 0;
     const ch = this.conns.hashScratch();
     let conn = this.conns.find(ch);
+
+    // A known connection names its host row: checked against the key, not hashed again.
+    let host = conn >= 0 ? this.connHost[conn]! : -1;
+    if (host < 0 || !this.hosts.matches(host)) {
+      const hh = this.hosts.hashScratch();
+      host = this.hosts.find(hh);
+      if (host < 0) {
+        host = this.hosts.insert(hh);
+        if (host >= 0) {
+          this.hostStats.reset(host);
+          this.hostLocalPorts[host] = 0;
+        }
+      }
+    }
+    if (host >= 0) this.hostStats.addAt(host, wire, isTx, clk);
+    else this.hostOther.addAt(0, wire, isTx, clk);
+
     if (conn < 0) {
       conn = this.conns.insert(ch);
       if (conn >= 0) this.newConnection(conn, host, dir, proto, lport, tsMs);
     }
     if (conn < 0) {
-      this.connOther.add(0, sec, wire, isTx, tsMs);
-      this.owners.stats.add(this.owners.classIds['(other)'], sec, wire, isTx, tsMs);
+      this.connOther.addAt(0, wire, isTx, clk);
+      this.owners.stats.addAt(this.owners.classIds['(other)'], wire, isTx, clk);
       return;
     }
-    this.connStats.add(conn, sec, wire, isTx, tsMs);
+    this.connStats.addAt(conn, wire, isTx, clk);
     if (dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0)) {
       this.connFlags[conn]! |= ConnFlag.LOCAL_SENT;
     }
     const owner = this.connOwner[conn]!;
-    if (owner >= 0) this.owners.stats.add(owner, sec, wire, isTx, tsMs);
+    if (owner >= 0) this.owners.stats.addAt(owner, wire, isTx, clk);
   }
 
   private newConnection(conn: number, host: number, dir: number, proto: number, lport: number, tsMs: number): void {
