@@ -53,8 +53,9 @@ export function computeLayout(rawWidth: number | undefined, rawHeight: number | 
   const paneSpace = height - headerHeight - graphHeight - statusHeight;
   const topPane = Math.ceil(paneSpace / 2);
   const bottomPane = paneSpace - topPane;
-  // Full width when narrow: a margin of two columns would show stray cells of the rows underneath.
-  const overlayWidth = width <= 88 ? width : 84;
+  // Full width: the overlay has no side borders (its lines are for copying), so rows
+  // underneath showing beside it would read as part of its lines.
+  const overlayWidth = width;
   const overlayHeight = Math.min(height - 2, 28);
   return {
     width,

@@ -212,18 +212,20 @@ describe('scenario screens', () => {
     expect(r.t.text()).not.toContain('wiretop keys');
   });
 
-  test('help_overlay at 80 columns covers whole rows (no stray cells of the panes at its edges)', async () => {
-    const r = start(80, 24);
-    await feedWorld(r, 1, 2);
-    await press(r, 'h');
-    const s = r.t.screen();
-    const top = s.findIndex((l) => l.includes('wiretop keys'));
-    const bottom = s.findIndex((l, i) => i > top && /^─+$/.test(l.trimEnd()));
-    expect(s[top]).toMatch(/^─/);
-    expect(s[bottom]!.trimEnd()).toBe('─'.repeat(80));
-    const allowed = new Set(['', ...HELP_LINES.map((l) => l.trim())]);
-    for (const line of s.slice(top + 1, bottom)) expect(allowed.has(line.trim()), line).toBe(true);
-  });
+  for (const [cols, rows] of [[80, 24], [120, 36]] as const) {
+    test(`help_overlay at ${cols}×${rows} covers whole rows (no stray cells of the panes beside its lines)`, async () => {
+      const r = start(cols, rows);
+      await feedWorld(r, 1, 2);
+      await press(r, 'h');
+      const s = r.t.screen();
+      const top = s.findIndex((l) => l.includes('wiretop keys'));
+      const bottom = s.findIndex((l, i) => i > top && /^─+$/.test(l.trimEnd()));
+      expect(s[top]).toMatch(/^─/);
+      expect(s[bottom]!.trimEnd()).toBe('─'.repeat(cols));
+      const allowed = new Set(['', ...HELP_LINES.map((l) => l.trim())]);
+      for (const line of s.slice(top + 1, bottom)) expect(allowed.has(line.trim()), line).toBe(true);
+    });
+  }
 
   test('block_commands for v4 and v6 hosts', async () => {
     const r = start(120, 36);

@@ -283,8 +283,14 @@ describe('format, layout, sparkline, block commands', () => {
   });
 
   test('block commands', () => {
-    expect(blockCommands('198.18.0.2', 4)[0]).toBe('nft add rule inet filter input ip saddr 198.18.0.2 drop');
-    expect(blockCommands('fd00::5', 6)[0]).toBe('nft add rule inet filter input ip6 saddr fd00::5 drop');
+    expect(blockCommands('198.18.0.2', 4)).toContain('nft add rule inet filter input ip saddr 198.18.0.2 drop');
+    expect(blockCommands('fd00::5', 6)).toContain('nft add rule inet filter input ip6 saddr fd00::5 drop');
+    // the ipset alternative comes with the rule that makes the set block anything
+    expect(blockCommands('198.18.0.2', 4)).toContain('iptables -I INPUT -m set --match-set wiretop-block src -j DROP');
+    expect(blockCommands('fd00::5', 6)).toContain('ip6tables -I INPUT -m set --match-set wiretop-block6 src -j DROP');
+    for (const l of [...blockCommands('fd00:1234::9abc', 6), ...blockCommands('198.18.100.200', 4)]) {
+      expect(l.length + 2).toBeLessThanOrEqual(80); // shown whole in the 80-column overlay
+    }
     expect(blockCommands('fd00::5', 6)).toContain('ipset add wiretop-block6 fd00::5');
     expect(blockCommands('198.18.0.0/24', 4)).toContain('ipset add wiretop-block 198.18.0.0/24');
     expect(blockCommands('x; rm -rf /', 4)[0]).toMatch(/^#/);
