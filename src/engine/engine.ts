@@ -337,6 +337,11 @@ export class Engine implements FrameSink {
     this.connOwner[conn] = owner;
   }
 
+  /** Connections are waiting for the resolver's next table (it must not be starved meanwhile). */
+  get awaitingAttribution(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** Attribution pass: pending connections, then due retries of <unknown>. */
   resolvePending(nowMs: number): void {
     if (!this.opts.resolver) return;

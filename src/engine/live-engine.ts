@@ -35,15 +35,22 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   const countDrops = config.filter === null && config.interfaceName !== 'any';
   let kernelAtStart: number | null = null;
   let kernelAtEnd: number | null = null;
-  const source = new LiveSource({
+  const source: LiveSource = new LiveSource({
     interfaceName: config.interfaceName,
     filter: config.filter,
     clock: monotonicClock,
-    coalesce: config.coalesce,
+    // The coalescing nap blocks this thread (Atomics.wait, up to 20 ms when idle), and the
+    // resolver's /proc reads are chains of async fs calls that advance one step per loop turn:
+    // a rescan then takes a second instead of ~100 ms and misses every socket that lives less
+    // (a 50 ms client). So no nap while connections wait for attribution. LiveSource reads
+    // `coalesce` before every nap.
+    get coalesce(): boolean {
+      return config.coalesce && !engine.awaitingAttribution;
+    },
     onOpened: () => (kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null),
     onClosing: () => (kernelAtEnd = countDrops ? kernelPacketCount(config.interfaceName) : null),
   });
-  const engine = new Engine({
+  const engine: Engine = new Engine({
     interfaceName: config.interfaceName,
     filter: config.filter,
     localLabel: config.nets.length > 0 ? config.nets.join(', ') : `addresses of ${config.interfaceName === 'any' ? 'this host' : config.interfaceName}`,

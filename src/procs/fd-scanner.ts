@@ -118,9 +118,11 @@ export class FdScanner {
     for (const ino of this.owner.keys()) if (!live(ino)) this.owner.delete(ino);
   }
 
-  /** Read one process's fds now (a process we have not seen: likely owner of a new socket). */
-  async scanOne(pid: number): Promise<void> {
-    this.record(pid, await readSocketInodes(this.procRoot, pid), new Set());
+  /** Read one process's fds now (a process we have not seen: likely owner of a new socket). Returns how many sockets it holds. */
+  async scanOne(pid: number): Promise<number> {
+    const inodes = await readSocketInodes(this.procRoot, pid);
+    this.record(pid, inodes, new Set());
+    return inodes?.length ?? 0;
   }
 
   /**

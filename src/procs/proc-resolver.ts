@@ -333,8 +333,10 @@ export class ProcResolver implements SocketResolver {
     const usersP = this.users.load();
 
     const newPids: number[] = [];
-    // Newest first: a short-lived connection's process is new, and its socket must be caught open.
-    const pids = (await listPids(this.procRoot)).sort((a, b) => b - a);
+    // Processes we have not seen first (then newest first): a short-lived connection's process is
+    // new, and its socket must be caught open. Not by pid number alone: pids wrap around.
+    const known = this.records;
+    const pids = (await listPids(this.procRoot)).sort((a, b) => Number(known.has(a)) - Number(known.has(b)) || b - a);
     const live = new Set(pids);
     for (const pid of [...this.records.keys()]) if (!live.has(pid)) this.dropPid(pid);
     await forEachLimit(
@@ -349,9 +351,21 @@ export class ProcResolver implements SocketResolver {
         }
         if (rec !== undefined && rec.startTime === st) return;
         if (rec !== undefined) this.dropPid(pid); // same pid, another process
-        const [ns] = await Promise.all([readNetnsInode(this.procRoot, pid), this.scanner.scanOne(pid)]);
+        // A process born since the last rescan may be a 50 ms client that has exited by the time
+        // loadDetails runs (after the fd walk): read what we show about it together with its fds.
+        // (Not on the first rescan: every process is new then, and loadDetails reads the owners.)
+        const early = this._generation > 0;
+        const [ns, sockets, d] = await Promise.all([
+          readNetnsInode(this.procRoot, pid),
+          this.scanner.scanOne(pid),
+          early ? readProcessDetails(this.procRoot, pid, this.users) : null,
+        ]);
         this.records.set(pid, { startTime: st, netns: ns ?? 0 });
         newPids.push(pid);
+        if (sockets > 0 && d !== null && d.startTime === st) {
+          this.details.set(pid, d);
+          this.infos.delete(pid);
+        }
       },
       4,
       stop,
