@@ -50,6 +50,9 @@ export class StatsStore {
   peak: Float64Array;
   /** ms timestamp of the last packet */
   lastSeenMs: Float64Array;
+  /** sum of each row's ring slots (all RING_SECONDS of them), kept as slots change */
+  private rxSum: Float64Array;
+  private txSum: Float64Array;
   private capacity: number;
 
   constructor(capacity: number) {
@@ -62,6 +65,8 @@ export class StatsStore {
     this.packets = new Float64Array(capacity);
     this.peak = new Float64Array(capacity);
     this.lastSeenMs = new Float64Array(capacity);
+    this.rxSum = new Float64Array(capacity);
+    this.txSum = new Float64Array(capacity);
   }
 
   grow(capacity: number): void {
@@ -85,6 +90,8 @@ export class StatsStore {
     this.packets = g64(this.packets, capacity);
     this.peak = g64(this.peak, capacity);
     this.lastSeenMs = g64(this.lastSeenMs, capacity);
+    this.rxSum = g64(this.rxSum, capacity);
+    this.txSum = g64(this.txSum, capacity);
     this.capacity = capacity;
   }
 
@@ -97,6 +104,8 @@ export class StatsStore {
     this.packets[id] = 0;
     this.peak[id] = 0;
     this.lastSeenMs[id] = 0;
+    this.rxSum[id] = 0;
+    this.txSum[id] = 0;
   }
 
   /** Hot path: count one packet of `bytes` at second `sec`. */
@@ -104,12 +113,16 @@ export class StatsStore {
     const eff = this.roll(id, sec);
     const slot = id * R + ringSlot(eff);
     if (tx) {
-      const v = this.txRing[slot]! + bytes;
-      this.txRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      const old = this.txRing[slot]!;
+      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+      this.txRing[slot] = v;
+      this.txSum[id]! += v - old;
       this.txBytes[id]! += bytes;
     } else {
-      const v = this.rxRing[slot]! + bytes;
-      this.rxRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      const old = this.rxRing[slot]!;
+      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+      this.rxRing[slot] = v;
+      this.rxSum[id]! += v - old;
       this.rxBytes[id]! += bytes;
     }
     this.packets[id]! += 1;
@@ -121,12 +134,16 @@ export class StatsStore {
     const sec = c[0]!;
     const slot = id * R + (this.lastSec[id] === sec ? c[2]! : ringSlot(this.roll(id, sec)));
     if (tx) {
-      const v = this.txRing[slot]! + bytes;
-      this.txRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      const old = this.txRing[slot]!;
+      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+      this.txRing[slot] = v;
+      this.txSum[id]! += v - old;
       this.txBytes[id]! += bytes;
     } else {
-      const v = this.rxRing[slot]! + bytes;
-      this.rxRing[slot] = v > SLOT_MAX ? SLOT_MAX : v;
+      const old = this.rxRing[slot]!;
+      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+      this.rxRing[slot] = v;
+      this.rxSum[id]! += v - old;
       this.rxBytes[id]! += bytes;
     }
     this.packets[id]! += 1;
@@ -149,8 +166,12 @@ export class StatsStore {
         const k = ringSlot(s);
         const a = dst * R + k;
         const b = src * R + k;
-        this.rxRing[a] = clampSlot(this.rxRing[a]! + sign * from.rxRing[b]!);
-        this.txRing[a] = clampSlot(this.txRing[a]! + sign * from.txRing[b]!);
+        const rx = clampSlot(this.rxRing[a]! + sign * from.rxRing[b]!);
+        const tx = clampSlot(this.txRing[a]! + sign * from.txRing[b]!);
+        this.rxSum[dst]! += rx - this.rxRing[a]!;
+        this.txSum[dst]! += tx - this.txRing[a]!;
+        this.rxRing[a] = rx;
+        this.txRing[a] = tx;
       }
     }
     this.rxBytes[dst]! += sign * from.rxBytes[src]!;
@@ -215,6 +236,57 @@ export class StatsStore {
     if (p > this.peak[id]!) this.peak[id] = p;
   }
 
+  /**
+   * What `rates` gives as rx40 + tx40, and the same peak update, touching
+   * only the ring slots inside the window: ranking every row each second
+   * must stay cheap with 100 000 rows.
+   */
+  score40(id: number, nowSec: number, elapsed: number): number {
+    const last = this.lastSec[id]!;
+    if (last < 0 || last <= nowSec - 1 - R) return 0;
+    // The window is seconds nowSec-R .. nowSec-1; the ring holds last-R+1 .. last.
+    const base = id * R;
+    let rx40: number;
+    let tx40: number;
+    if (last === nowSec - 1) {
+      rx40 = this.rxSum[id]!;
+      tx40 = this.txSum[id]!;
+    } else if (last === nowSec) {
+      const k = base + ringSlot(last);
+      rx40 = this.rxSum[id]! - this.rxRing[k]!;
+      tx40 = this.txSum[id]! - this.txRing[k]!;
+    } else if (last < nowSec - 1) {
+      // Idle for a while: the window lost the ring's oldest `gone` seconds.
+      // Read whichever part is shorter (at most half the ring).
+      const gone = nowSec - 1 - last;
+      if (gone <= R - gone) {
+        rx40 = this.rxSum[id]! - sumSlots(this.rxRing, base, last - R + 1, gone);
+        tx40 = this.txSum[id]! - sumSlots(this.txRing, base, last - R + 1, gone);
+      } else {
+        rx40 = sumSlots(this.rxRing, base, nowSec - R, R - gone);
+        tx40 = sumSlots(this.txRing, base, nowSec - R, R - gone);
+      }
+    } else {
+      // ahead of nowSec (a packet stamped later than the snapshot): seconds up to nowSec-1
+      rx40 = sumSlots(this.rxRing, base, last - R + 1, nowSec - last + R - 1);
+      tx40 = sumSlots(this.txRing, base, last - R + 1, nowSec - last + R - 1);
+    }
+    // peak: the 2 s window, seconds nowSec-2 and nowSec-1, where the ring still holds them
+    let rx2 = 0;
+    let tx2 = 0;
+    for (let s = nowSec - 2; s <= nowSec - 1; s++) {
+      if (s > last || s <= last - R) continue;
+      const k = base + ringSlot(s);
+      rx2 += this.rxRing[k]!;
+      tx2 += this.txRing[k]!;
+    }
+    const d2 = Math.min(2, elapsed);
+    const d40 = Math.min(40, elapsed);
+    const p = rx2 / d2 + tx2 / d2;
+    if (p > this.peak[id]!) this.peak[id] = p;
+    return rx40 / d40 + tx40 / d40;
+  }
+
   /** Second of the newest traffic, or -1. */
   lastSecond(id: number): number {
     return this.lastSec[id]!;
@@ -229,8 +301,12 @@ export class StatsStore {
     if (last < 0 || sec - last >= R) {
       this.rxRing.fill(0, base, base + R);
       this.txRing.fill(0, base, base + R);
+      this.rxSum[id] = 0;
+      this.txSum[id] = 0;
     } else {
       for (let s = last + 1, k = ringSlot(last + 1); s <= sec; s++, k = k === R - 1 ? 0 : k + 1) {
+        this.rxSum[id]! -= this.rxRing[base + k]!;
+        this.txSum[id]! -= this.txRing[base + k]!;
         this.rxRing[base + k] = 0;
         this.txRing[base + k] = 0;
       }
@@ -238,6 +314,16 @@ export class StatsStore {
     this.lastSec[id] = sec;
     return sec;
   }
+}
+
+/** Sum of `count` ring slots of a row from second `from` on (count ≤ RING_SECONDS). */
+function sumSlots(ring: Uint32Array, base: number, from: number, count: number): number {
+  let sum = 0;
+  let k = ringSlot(from);
+  const first = count < R - k ? count : R - k;
+  for (let i = 0; i < first; i++) sum += ring[base + k + i]!;
+  for (let i = 0; i < count - first; i++) sum += ring[base + i]!;
+  return sum;
 }
 
 function clampSlot(v: number): number {
