@@ -9,6 +9,8 @@ import { KEY_QUOTED, KEY_TRANSIT } from './engine.js';
 const rates: WindowRates = { rx1: 0, tx1: 0, rx2: 0, tx2: 0, rx10: 0, tx10: 0, rx40: 0, tx40: 0 };
 let scores = new Float64Array(1024);
 let ownerConnCounts = new Int32Array(256);
+let hostSelected = new Uint8Array(1024);
+let idBuf = new Int32Array(1024);
 
 /**
  * Build the published snapshot: rates for every live row (which also updates
@@ -32,15 +34,18 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
     dropped: e.opts.dropped ? e.opts.dropped() : null,
   };
 
-  const hostIds = topIds(e.hostStats, e.hosts.idLimit, (id) => e.hosts.isLive(id), nowSec, elapsed, limit);
-  const connIds = topIds(e.connStats, e.conns.idLimit, (id) => e.conns.isLive(id), nowSec, elapsed, limit * 2);
-  const ownerIds = topIds(e.owners.stats, e.owners.idLimit, (id) => e.owners.isLive(id) && e.owners.stats.packets[id]! > 0, nowSec, elapsed, limit);
+  const hostIds = topIds(e.hostStats, e.hosts, false, nowSec, elapsed, limit);
+  const connIds = topIds(e.connStats, e.conns, false, nowSec, elapsed, limit * 2);
+  const ownerIds = topIds(e.owners.stats, e.owners, true, nowSec, elapsed, limit);
 
   // One pass over all connections: per-owner counts and host → processes.
   if (ownerConnCounts.length < e.owners.idLimit) ownerConnCounts = new Int32Array(Math.max(e.owners.idLimit, ownerConnCounts.length * 2));
   const ownerConns = ownerConnCounts;
   ownerConns.fill(0, 0, e.owners.idLimit);
-  const hostSel = new Set(hostIds);
+  if (hostSelected.length < e.hosts.idLimit) hostSelected = new Uint8Array(Math.max(e.hosts.idLimit, hostSelected.length * 2));
+  const hostSel = hostSelected;
+  hostSel.fill(0, 0, e.hosts.idLimit);
+  for (const id of hostIds) hostSel[id] = 1;
   const hostProcs = new Map<number, Set<string>>();
   for (let id = 0; id < e.conns.idLimit; id++) {
     if (!e.conns.isLive(id)) continue;
@@ -48,7 +53,7 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
     if (owner < 0) continue;
     ownerConns[owner]!++;
     const host = e.connHost[id]!;
-    if (hostSel.has(host)) {
+    if (host >= 0 && hostSel[host] === 1) {
       let set = hostProcs.get(host);
       if (!set) hostProcs.set(host, (set = new Set()));
       set.add(e.owners.key(owner));
@@ -165,28 +170,31 @@ function withStats<T extends object>(row: T, store: StatsStore, id: number, nowS
  * Ids of the `limit` most relevant live rows: active ones (by 40 s rate)
  * before idle ones (by cumulative bytes). Updates every row's peak.
  */
-function topIds(store: StatsStore, idLimit: number, live: (id: number) => boolean, nowSec: number, elapsed: number, limit: number): number[] {
+function topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id: number): boolean }, withPackets: boolean, nowSec: number, elapsed: number, limit: number): number[] {
+  const idLimit = table.idLimit;
   if (scores.length < idLimit) scores = new Float64Array(Math.max(idLimit, scores.length * 2));
-  const ids: number[] = [];
+  if (idBuf.length < idLimit) idBuf = new Int32Array(Math.max(idLimit, idBuf.length * 2));
+  const ids = idBuf;
+  let n = 0;
   for (let id = 0; id < idLimit; id++) {
-    if (!live(id)) {
-      scores[id] = -1;
-      continue;
-    }
+    if (!table.isLive(id) || (withPackets && !(store.packets[id]! > 0))) continue;
     const r40 = store.score40(id, nowSec, elapsed);
     scores[id] = r40 > 0 ? 1e15 + r40 : store.rxBytes[id]! + store.txBytes[id]!;
-    ids.push(id);
+    ids[n++] = id;
   }
-  if (ids.length > limit) {
-    if (work.length < ids.length) work = new Float64Array(Math.max(ids.length, work.length * 2));
-    for (let i = 0; i < ids.length; i++) work[i] = scores[ids[i]!]!;
-    // the limit-th largest score (what sorting ascending and taking [n - limit] gives)
-    const threshold = selectKth(work, ids.length, ids.length - limit);
-    const above = ids.filter((id) => scores[id]! > threshold);
-    const at = ids.filter((id) => scores[id] === threshold);
-    return above.concat(at.slice(0, limit - above.length));
+  const out: number[] = [];
+  if (n <= limit) {
+    for (let i = 0; i < n; i++) out.push(ids[i]!);
+    return out;
   }
-  return ids;
+  if (work.length < n) work = new Float64Array(Math.max(n, work.length * 2));
+  for (let i = 0; i < n; i++) work[i] = scores[ids[i]!]!;
+  // the limit-th largest score (what sorting ascending and taking [n - limit] gives)
+  const threshold = selectKth(work, n, n - limit);
+  // above the threshold, then rows at it, each in id order
+  for (let i = 0; i < n; i++) if (scores[ids[i]!]! > threshold) out.push(ids[i]!);
+  for (let i = 0; i < n && out.length < limit; i++) if (scores[ids[i]!] === threshold) out.push(ids[i]!);
+  return out;
 }
 
 let work = new Float64Array(1024);
