@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { sanitizeText } from '../util/sanitize.js';
@@ -79,6 +79,15 @@ function describe(v: unknown): string {
  * Read the config file. Missing → {} (no config is normal). Anything else
  * wrong → UserError naming the file and the key or position, one line.
  */
+function fileVisible(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(env: Env = process.env): Partial<ConfigDefaults> {
   const path = configPath(env);
   const shown = sanitizeText(path, 200);
@@ -91,7 +100,11 @@ export function loadConfig(env: Env = process.env): Partial<ConfigDefaults> {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return {};
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${shown}: cannot read the config file (permission denied)`);
+    if (code === 'EACCES' || code === 'EPERM') {
+      // A directory on the way we may not search (HOME of another user under setpriv/su): no config of ours.
+      if (!fileVisible(path)) return {};
+      throw new UserError(`${shown}: cannot read the config file (permission denied)`);
+    }
     if (code === 'EISDIR') throw new UserError(`${shown}: is a directory, expected a JSON file`);
     throw new UserError(`${shown}: cannot read the config file (${code ?? (e as Error).message})`);
   }

@@ -177,3 +177,25 @@ describe('mergeOptions', () => {
     expect(mergeOptions({}, {})).toEqual({});
   });
 });
+
+describe.skipIf(process.getuid?.() !== 0)('a config directory we may not search (root: drops to uid 65534)', () => {
+  it("means no config (another user's HOME), while an unreadable file of ours is an error", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'wt-cfg-'));
+    try {
+      mkdirSync(join(dir, 'wiretop'));
+      writeFileSync(join(dir, 'wiretop', 'config.json'), '{"bits": true}');
+      chmodSync(dir, 0o700); // uid 65534 cannot search it
+      const mod = new URL('../../dist/config/config-file.js', import.meta.url).pathname;
+      const run = () =>
+        execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e',
+          `const m = await import(${JSON.stringify(mod)}); try { console.log(JSON.stringify(m.loadConfig({ XDG_CONFIG_HOME: ${JSON.stringify(dir)} }))) } catch (e) { console.log('ERR ' + e.message) }`]).toString().trim();
+      expect(run()).toBe('{}');
+      chmodSync(dir, 0o755);
+      chmodSync(join(dir, 'wiretop', 'config.json'), 0o600);
+      expect(run()).toMatch(/^ERR .*config\.json: cannot read the config file \(permission denied\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
