@@ -40,7 +40,8 @@ Examples:
   sudo wiretop --metrics 9188           full screen plus Prometheus on :9188
   wiretop --demo                        try it without root or traffic
 
-Without root: sudo setcap cap_net_raw,cap_net_admin,cap_dac_read_search,cap_sys_ptrace+eip "$(readlink -f "$(command -v node)")"
+Without root: give a dedicated copy of node the capabilities (README, "Running without root"):
+  sudo setcap cap_net_raw,cap_net_admin,cap_dac_read_search,cap_sys_ptrace+eip /usr/local/lib/wiretop/node
 Config defaults: $XDG_CONFIG_HOME/wiretop/config.json (command-line options win).
 Exit codes: 0 ok, 2 user or environment error, 1 bug.
 `;
