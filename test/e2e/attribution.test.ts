@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPair, exitOf, lines, netnsUnavailable, WIRETOP, type NsPair } from './netns.js';
@@ -65,8 +66,8 @@ describe.skipIf(why !== null)(`attribution of real processes in network namespac
   }
 
   /** The real binary in namespace A for `duration` seconds; `during` runs once its capture is open. */
-  async function wiretop(duration: number, mode: '--json' | '--text', during: () => Promise<void>) {
-    const wt = pair.spawnIn(pair.a, process.execPath, [WIRETOP, '-i', pair.vethA, mode, '--interval', '1', '--duration', String(duration), '-n']);
+  async function wiretop(duration: number, mode: '--json' | '--text', during: () => Promise<void>, extra: string[] = []) {
+    const wt = pair.spawnIn(pair.a, process.execPath, [WIRETOP, '-i', pair.vethA, mode, '--interval', '1', '--duration', String(duration), '-n', ...extra]);
     let stderr = '';
     wt.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const out = lines(wt);
@@ -233,5 +234,62 @@ describe.skipIf(why !== null)(`attribution of real processes in network namespac
     figures.peerUnknown = unknownFraction(r);
     expect(unknownFraction(r)).toBeLessThanOrEqual(0.01);
     srvB.child.stdin?.end();
+  }, 30_000);
+  it('a container-like namespace B behind A: with --net covering B, B\'s server is attributed with its pid and netns name, and the outside client is the remote host', async () => {
+    // C ── A ── B: A forwards between an outside namespace C (198.18.52.0/24) and B; wiretop in A
+    // watches the veth to B and is told B's address is local (--net), as on a host with containers.
+    const c = `${pair.b.slice(0, -2)}-c`;
+    const vA = `wc${process.pid % 10000}a`;
+    const vC = `wc${process.pid % 10000}c`;
+    const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'pipe' });
+    const [aC, cC] = ['198.18.52.1', '198.18.52.2'];
+    try {
+      if (existsSync(`/run/netns/${c}`)) ip('netns', 'del', c);
+      ip('netns', 'add', c);
+      ip('link', 'add', vA, 'netns', pair.a, 'type', 'veth', 'peer', 'name', vC, 'netns', c);
+      ip('-n', pair.a, 'addr', 'add', `${aC}/24`, 'dev', vA);
+      ip('-n', c, 'addr', 'add', `${cC}/24`, 'dev', vC);
+      ip('-n', pair.a, 'link', 'set', vA, 'up');
+      ip('-n', c, 'link', 'set', vC, 'up');
+      ip('-n', c, 'link', 'set', 'lo', 'up');
+      ip('-n', c, 'route', 'add', '198.18.50.0/24', 'via', aC);
+      ip('-n', pair.b, 'route', 'add', '198.18.52.0/24', 'via', pair.addrA);
+      pair.exec(pair.a, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+
+      const srvB = await actor(pair.b, 'tcp-server', 'wt-boxsrv', '7400', '20000');
+      let cli: { pid: number; localPort: number } = { pid: 0, localPort: 0 };
+      const run = await wiretop(
+        4,
+        '--json',
+        async () => {
+          const k = await actor(c, 'tcp-short', pair.addrB, '7400', '1000', 'wt-outside');
+          cli = k.first as typeof cli;
+          await exitOf(k.child);
+        },
+        ['--net', `${pair.addrB}/32`],
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const r = lastReport(run.out);
+      expect(r.hosts[0]!.host).toBe(cC);
+      const conn = r.connections.find((x) => x.proto === 'tcp' && x.remote === `${cC}:${cli.localPort}`);
+      expect(conn).toMatchObject({ local: `${pair.addrB}:7400`, pid: srvB.first.pid, process: 'wt-boxsrv' });
+      expect(conn!.tx_bytes).toBeGreaterThan(20_000);
+      expect(r.processes.find((p) => p.pid === srvB.first.pid)).toMatchObject({ name: 'wt-boxsrv', user: 'root', netns: pair.b });
+      figures.boxUnknown = unknownFraction(r);
+      expect(unknownFraction(r)).toBeLessThanOrEqual(0.01);
+      srvB.child.stdin?.end();
+    } finally {
+      try {
+        ip('netns', 'del', c);
+      } catch {
+        /* gone */
+      }
+      try {
+        ip('-n', pair.b, 'route', 'del', '198.18.52.0/24');
+      } catch {
+        /* gone */
+      }
+    }
   }, 30_000);
 });
