@@ -8,7 +8,19 @@ import type { FrameSink, PacketSource, SourceStats } from './packet-source.js';
 const RING_BYTES = 128 * 1024 * 1024;
 const FRAME_SLOT_BYTES = 65_536 + 128;
 const NAP_MIN_MS = 1;
-const NAP_MAX_MS = 20;
+const NAP_MAX_MS = 10;
+/** One nap lets at most this share of the ring fill at the current rate (headroom for a stall after it). */
+const RING_SHARE_PER_NAP = 1 / 8;
+/**
+ * Below this rate (frames per ms) nothing naps: the loop sleeps in epoll and
+ * wakes for packets as they come (a wake-up per packet costs little at a low
+ * rate), so an idle link costs next to no CPU.
+ */
+const BUSY_FRAMES_PER_MS = 1;
+/** Tick period while not napping: rate checks, stop. */
+const QUIET_TICK_MS = 50;
+/** Keep napping this long after the last busy tick (one empty drain mid-flood is not quiet). */
+const BUSY_HOLD_MS = 200;
 
 export interface LiveSourceOptions {
   interfaceName: string;
@@ -57,7 +69,11 @@ export class LiveSource implements PacketSource {
   private frames = 0;
   private framesAtLastNap = 0;
   private nowMs = 0;
-  private napMs = NAP_MIN_MS;
+  private napMs = 0;
+  /** not napping: each packet reads the clock (few packets, no batch time to share) */
+  private quiet = true;
+  /** clock of the last tick that saw a busy rate */
+  private busyAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private finish: (() => void) | null = null;
   private readonly napCell = new Int32Array(new SharedArrayBuffer(4));
@@ -86,8 +102,10 @@ export class LiveSource implements PacketSource {
     this.buffer = buffer;
     this.nowMs = this.opts.clock();
     this.opts.onOpened?.();
+    this.quiet = this.opts.coalesce;
     cap.on('packet', (nbytes: number) => {
       this.frames++;
+      if (this.quiet) this.nowMs = this.opts.clock();
       sink.frame(buffer, 0, nbytes, 0, this.nowMs, linkType);
     });
     const ringFrames = Math.max(64, Math.floor(ring / FRAME_SLOT_BYTES));
@@ -103,17 +121,29 @@ export class LiveSource implements PacketSource {
         }
         const now = this.opts.clock();
         if (this.opts.coalesce) {
-          // Nap so that one nap fills at most a quarter of the kernel ring at the current rate.
+          // Frames since the last tick, over the time they had to arrive (the last nap included).
           const got = this.frames - this.framesAtLastNap;
           this.framesAtLastNap = this.frames;
           const perMs = got / Math.max(0.5, now - lastWake + this.napMs);
-          const safe = perMs > 0 ? ringFrames / 4 / perMs : NAP_MAX_MS;
-          this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, safe));
-          Atomics.wait(this.napCell, 0, 0, this.napMs);
+          if (perMs >= BUSY_FRAMES_PER_MS) this.busyAtMs = now;
+          if (now - this.busyAtMs < BUSY_HOLD_MS) {
+            // Busy: nap so that packets batch in the ring (one wake-up per batch), short
+            // enough that the ring never fills even if the drain after it is late.
+            this.quiet = false;
+            this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, (ringFrames * RING_SHARE_PER_NAP) / perMs));
+            Atomics.wait(this.napCell, 0, 0, this.napMs);
+            this.nowMs = lastWake = this.opts.clock();
+            setImmediate(tick);
+            return;
+          }
+          this.quiet = true;
+          this.napMs = 0;
+          this.nowMs = lastWake = now;
+          setTimeout(tick, QUIET_TICK_MS);
+          return;
         }
-        this.nowMs = lastWake = this.opts.clock();
-        if (this.opts.coalesce) setImmediate(tick);
-        else setTimeout(tick, 5);
+        this.nowMs = lastWake = now;
+        setTimeout(tick, 5);
       };
       tick();
     });
