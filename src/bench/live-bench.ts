@@ -101,7 +101,7 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
 
     const refs: string[] = [];
     for (const [tool, args] of [
-      ['nethogs', ['-t', '-d', '1', pair.vethA]],
+      ['nethogs', ['-t', '-C', '-d', '1', pair.vethA]],
       ['iftop', ['-t', '-n', '-N', '-P', '-i', pair.vethA]],
     ] as const) {
       if (!hasCommand(tool)) {

@@ -39,7 +39,7 @@ export async function outputBench(ctx: BenchContext): Promise<BenchRow[]> {
     let ref = 'nethogs n/a (not installed)';
     if (hasCommand('nethogs')) {
       ctx.log('output: nethogs on the same traffic');
-      const theirs = await measure([], `nethogs -d 1 ${pair.vethA}`);
+      const theirs = await measure([], `nethogs -C -d 1 ${pair.vethA}`); // -C: UDP too
       ref = `nethogs ${fmt(theirs, 0)} B/s (same traffic and size)`;
     }
     return [
