@@ -177,11 +177,12 @@ describe.skipIf(why !== null)(`attribution of real processes in network namespac
     }
     // Outbound from a process born just before its 50 ms connection that exits right after it:
     // the resolver must read /proc/net/tcp and the process's fds while the socket is open, i.e.
-    // within ~50 ms of the SYN. Unloaded that works (3/3 here); on a loaded 2-core machine a
-    // rescan can take longer to reach the new process, and the connection is then <unknown> —
-    // never another process, never <no listener>. So the catch rate is reported, not required;
-    // a client that keeps its connection 1.5 s is required to be attributed (next test), and
-    // ProcResolver's own 50 ms case is test/procs/live-netns.test.ts.
+    // within ~50 ms of the SYN. Mostly it does (16 of 21 over 7 runs of this file on a 2-core
+    // machine at load 3–5); a rescan that is slow to reach the new process loses the race, and
+    // the connection is then <unknown> — never another process, never <no listener>. So at
+    // least one of three is required and the rate is reported; a client that keeps its
+    // connection 1.5 s must be attributed (next test); ProcResolver's own 50 ms case is
+    // test/procs/live-netns.test.ts.
     let caught = 0;
     let lostBytes = 0;
     for (const c of outbound) {
@@ -196,6 +197,7 @@ describe.skipIf(why !== null)(`attribution of real processes in network namespac
       }
     }
     figures.shortOutboundCaught = `${caught}/${outbound.length}`;
+    expect(caught).toBeGreaterThanOrEqual(1);
     figures.shortTcpUnknown = unknownFraction(r);
     expect(byName(r, '<no listener>')).toBeUndefined();
     // apart from those lost races, nothing is <unknown>
