@@ -66,6 +66,8 @@ export interface ConnectionRow extends RowStats {
   processKey: string;
   pid: number | null;
   process: string;
+  /** both ends on this host (a veth to a namespace): the process at the remote end */
+  peerProcessKey?: string;
 }
 
 export interface Totals extends Rates {

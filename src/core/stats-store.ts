@@ -153,9 +153,12 @@ export class StatsStore {
   /**
    * Add (sign 1) or subtract (sign -1) all of row `src` of `from` into row
    * `dst` of this store: attributing a connection's traffic to its process
-   * once the owner is known, or moving it between owners.
+   * once the owner is known, or moving it between owners. `swap` counts the
+   * source's rx as tx and back: the process at the other end of a connection.
    */
-  merge(dst: number, from: StatsStore, src: number, sign: 1 | -1): void {
+  merge(dst: number, from: StatsStore, src: number, sign: 1 | -1, swap = false): void {
+    const fromRx = swap ? from.txRing : from.rxRing;
+    const fromTx = swap ? from.rxRing : from.txRing;
     const srcSec = from.lastSec[src]!;
     if (srcSec >= 0) {
       const dstSec = this.lastSec[dst]!;
@@ -166,16 +169,16 @@ export class StatsStore {
         const k = ringSlot(s);
         const a = dst * R + k;
         const b = src * R + k;
-        const rx = clampSlot(this.rxRing[a]! + sign * from.rxRing[b]!);
-        const tx = clampSlot(this.txRing[a]! + sign * from.txRing[b]!);
+        const rx = clampSlot(this.rxRing[a]! + sign * fromRx[b]!);
+        const tx = clampSlot(this.txRing[a]! + sign * fromTx[b]!);
         this.rxSum[dst]! += rx - this.rxRing[a]!;
         this.txSum[dst]! += tx - this.txRing[a]!;
         this.rxRing[a] = rx;
         this.txRing[a] = tx;
       }
     }
-    this.rxBytes[dst]! += sign * from.rxBytes[src]!;
-    this.txBytes[dst]! += sign * from.txBytes[src]!;
+    this.rxBytes[dst]! += sign * (swap ? from.txBytes : from.rxBytes)[src]!;
+    this.txBytes[dst]! += sign * (swap ? from.rxBytes : from.txBytes)[src]!;
     this.packets[dst]! += sign * from.packets[src]!;
     if (sign > 0 && from.lastSeenMs[src]! > this.lastSeenMs[dst]!) this.lastSeenMs[dst] = from.lastSeenMs[src]!;
   }

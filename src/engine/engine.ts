@@ -2,7 +2,7 @@ import type { FrameSink } from '../capture/packet-source.js';
 import { KeyTable } from '../core/key-table.js';
 import { newPacketClock, setPacketClock, StatsStore } from '../core/stats-store.js';
 import { Direction, directionOf } from '../core/direction.js';
-import type { LocalAddresses } from '../core/local-addresses.js';
+import { LocalAddresses } from '../core/local-addresses.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { decodeFrame } from '../decode/decode-frame.js';
 import { DecodeStatus, IpProto, PacketInfo } from '../decode/packet-info.js';
@@ -71,6 +71,8 @@ export class Engine implements FrameSink {
   connFirstMs: Float64Array;
   connFlags: Uint8Array;
   connRetryMs: Float64Array;
+  /** the process at the other end when that end is in another namespace on this host; -1 none */
+  connPeer: Int32Array;
   /** (host row, local port) pairs already counted in hostLocalPorts */
   readonly hostPorts: KeyTable;
   readonly owners = new Owners();
@@ -85,6 +87,10 @@ export class Engine implements FrameSink {
   lastTsMs = 0;
   private seq = 0;
   private pending: number[] = [];
+  private peerPending: number[] = [];
+  /** addresses of the other network namespaces on this host (from the resolver) */
+  private peerAddrs: LocalAddresses | null = null;
+  private peerAddrsGen = -1;
   private retry: number[] = [];
   private notices: string[] = [];
   private readonly localW = new Uint32Array(4);
@@ -118,6 +124,7 @@ export class Engine implements FrameSink {
     this.connFirstMs = new Float64Array(this.conns.rowCapacity);
     this.connFlags = new Uint8Array(this.conns.rowCapacity);
     this.connRetryMs = new Float64Array(this.conns.rowCapacity);
+    this.connPeer = new Int32Array(this.conns.rowCapacity);
     this.conns.onGrow = (cap) => {
       this.connStats.grow(cap);
       this.connHost = growI32(this.connHost, cap);
@@ -125,6 +132,7 @@ export class Engine implements FrameSink {
       this.connGen = growF64(this.connGen, cap);
       this.connFirstMs = growF64(this.connFirstMs, cap);
       this.connRetryMs = growF64(this.connRetryMs, cap);
+      this.connPeer = growI32(this.connPeer, cap);
       const f = new Uint8Array(cap);
       f.set(this.connFlags);
       this.connFlags = f;
@@ -245,6 +253,8 @@ export class Engine implements FrameSink {
     }
     const owner = this.connOwner[conn]!;
     if (owner >= 0) this.owners.stats.addAt(owner, wire, isTx, clk);
+    const peer = this.connPeer[conn]!;
+    if (peer >= 0) this.owners.stats.addAt(peer, wire, !isTx, clk);
   }
 
   private newConnection(conn: number, host: number, dir: number, proto: number, lport: number, tsMs: number): void {
@@ -253,6 +263,7 @@ export class Engine implements FrameSink {
     this.connFlags[conn] = 0;
     this.connFirstMs[conn] = tsMs;
     this.connRetryMs[conn] = 0;
+    this.connPeer[conn] = -1;
     const info = this.info;
     if (host >= 0 && dir !== Direction.TRANSIT && (info.hasPorts || info.hasInner)) {
       const pk = this.hostPorts.scratch;
@@ -277,6 +288,10 @@ export class Engine implements FrameSink {
       this.connGen[conn] = this.opts.resolver!.generation;
       this.pending.push(conn);
       this.resolveOne(conn, tsMs);
+      if ((proto === IpProto.TCP || proto === IpProto.UDP) && this.remoteIsPeerNamespace(dir === Direction.TX ? info.dst : info.src)) {
+        this.peerPending.push(conn);
+        this.resolvePeer(conn);
+      }
     }
   }
 
@@ -337,6 +352,41 @@ export class Engine implements FrameSink {
     this.connOwner[conn] = owner;
   }
 
+  /** Is this remote address one of another network namespace on this host (a veth peer, a container)? */
+  private remoteIsPeerNamespace(remote: Uint32Array): boolean {
+    const resolver = this.opts.resolver;
+    if (!resolver?.localAddresses) return false;
+    if (this.peerAddrsGen !== resolver.generation) {
+      this.peerAddrsGen = resolver.generation;
+      const set = new LocalAddresses();
+      for (const a of resolver.localAddresses()) if (a.netns !== null) set.addAddress(a.addr);
+      this.peerAddrs = set.isEmpty ? null : set;
+    }
+    return this.peerAddrs !== null && this.peerAddrs.has(remote);
+  }
+
+  /**
+   * Both ends on this machine: find the process at the remote end (its
+   * socket is in the peer namespace, with the tuple reversed). Returns true
+   * when done: found, or given up after a few rescans.
+   */
+  private resolvePeer(conn: number): boolean {
+    const resolver = this.opts.resolver!;
+    for (let i = 0; i < 4; i++) {
+      this.localW[i] = this.conns.keyWord(conn, 1 + i);
+      this.remoteW[i] = this.conns.keyWord(conn, 5 + i);
+    }
+    const ports = this.conns.keyWord(conn, 9);
+    const r = resolver.lookup(this.lookupOf(conn), this.remoteW, ports & 0xffff, this.localW, ports >>> 16);
+    if (r.kind === 'process' && r.proc.netns !== null) {
+      const peer = this.owners.forProcess(r.proc);
+      this.owners.stats.merge(peer, this.connStats, conn, 1, true);
+      this.connPeer[conn] = peer;
+      return true;
+    }
+    return resolver.generation >= this.connGen[conn]! + GENERATIONS_TO_DECIDE + 2;
+  }
+
   /** Connections are waiting for the resolver's next table (it must not be starved meanwhile). */
   get awaitingAttribution(): boolean {
     return this.pending.length > 0;
@@ -345,6 +395,9 @@ export class Engine implements FrameSink {
   /** Attribution pass: pending connections, then due retries of <unknown>. */
   resolvePending(nowMs: number): void {
     if (!this.opts.resolver) return;
+    if (this.peerPending.length > 0) {
+      this.peerPending = this.peerPending.filter((conn) => this.conns.isLive(conn) && this.connPeer[conn]! < 0 && !this.resolvePeer(conn));
+    }
     if (this.pending.length > 0) {
       const still: number[] = [];
       for (const conn of this.pending) {

@@ -50,13 +50,16 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
   for (let id = 0; id < e.conns.idLimit; id++) {
     if (!e.conns.isLive(id)) continue;
     const owner = e.connOwner[id]!;
-    if (owner < 0) continue;
-    ownerConns[owner]!++;
+    const peer = e.connPeer[id]!;
+    if (owner < 0 && peer < 0) continue;
+    if (owner >= 0) ownerConns[owner]!++;
+    if (peer >= 0) ownerConns[peer]!++;
     const host = e.connHost[id]!;
     if (host >= 0 && hostSel[host] === 1) {
       let set = hostProcs.get(host);
       if (!set) hostProcs.set(host, (set = new Set()));
-      set.add(e.owners.key(owner));
+      if (owner >= 0) set.add(e.owners.key(owner));
+      if (peer >= 0) set.add(e.owners.key(peer));
     }
   }
 
@@ -127,6 +130,7 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
       processKey: owner >= 0 ? e.owners.key(owner) : '',
       pid: p ? p.pid : null,
       process: owner >= 0 ? (p ? p.name : e.owners.key(owner)) : '',
+      ...(e.connPeer[id]! >= 0 ? { peerProcessKey: e.owners.key(e.connPeer[id]!) } : {}),
     };
     return withStats(row, e.connStats, id, nowSec, elapsed);
   });

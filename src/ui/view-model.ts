@@ -131,7 +131,7 @@ export function paneRows(snap: Snapshot | null, state: UiState): PaneRows {
     hosts = group ? [group] : [];
   } else if (top?.kind === 'process') {
     hosts = hosts.filter((h) => h.processKeys.includes(top.key));
-    connections = connections.filter((c) => c.processKey === top.key);
+    connections = connections.filter((c) => c.processKey === top.key || c.peerProcessKey === top.key);
     processes = processes.filter((p) => p.key === top.key);
   }
   const f = state.filter.trim().toLowerCase();

@@ -28,6 +28,10 @@ class FakeResolver implements SocketResolver {
     this.generation++;
   }
   close(): void {}
+  peerAddrs: { addr: Uint32Array; netns: string | null }[] = [];
+  localAddresses() {
+    return this.peerAddrs;
+  }
 }
 
 function procRow(snap: ReturnType<ReturnType<typeof testEngine>['engine']['publish']>, name: string) {
@@ -122,4 +126,31 @@ describe('attribution (DESIGN §2)', () => {
     const snap = engine.publish(T0 + 1000);
     expect(snap.processes.filter((p) => p.pid === 812).map((p) => p.name).sort()).toEqual(['imposter', 'named']);
   });
+
+  it('both ends on this host (a veth to a namespace): both processes appear, each with its own direction', async () => {
+    const { parseAddress } = await import('../../src/util/address.js');
+    const resolver = new FakeResolver();
+    const peerAddr = '198.18.0.2';
+    const server: ProcessInfo = { pid: 5000, name: 'pg', cmdline: 'postgres', user: 'postgres', netns: 'db', startTime: 1 };
+    resolver.peerAddrs = [{ addr: parseAddress(peerAddr)!, netns: 'db' }];
+    resolver.sockets.set(`6 ${LOCAL}:41000`, curl);
+    resolver.sockets.set(`6 ${peerAddr}:5432`, server);
+    const { engine } = testEngine({ resolver });
+    const out = tcp(engine, T0 + 1, LOCAL, peerAddr, 41000, 5432, TCP_ACK, 100);
+    const back = tcp(engine, T0 + 2, peerAddr, LOCAL, 5432, 41000, TCP_ACK, 900);
+    const other = tcp(engine, T0 + 3, LOCAL, '203.0.113.9', 41001, 443, TCP_ACK, 10); // a real remote: no peer lookup
+    const snap = engine.publish(T0 + 1000);
+    const c = procRow(snap, 'curl')!;
+    const pg = procRow(snap, 'pg')!;
+    expect([c.txBytes, c.rxBytes]).toEqual([out, back]);
+    expect([pg.txBytes, pg.rxBytes]).toEqual([back, out]); // the server's view: it sent the reply
+    expect(pg.netns).toBe('db');
+    expect(snap.hosts.find((h) => h.host === peerAddr)!.processKeys.sort()).toEqual(['4242:99', '5000:1']);
+    const conn = snap.connections.find((x) => x.remote === `${peerAddr}:5432`)!;
+    expect([conn.processKey, conn.peerProcessKey]).toEqual(['4242:99', '5000:1']);
+    expect(snap.connections.find((x) => x.remote === '203.0.113.9:443')!.peerProcessKey).toBeUndefined();
+    expect(resolver.lookups.filter((l) => l.startsWith(`6 ${peerAddr}`))).toHaveLength(1);
+    void other;
+  });
 });
+
