@@ -38,6 +38,8 @@ export interface LiveSourceOptions {
   onOpened?: () => void;
   /** called after the last drain, just before the capture closes */
   onClosing?: () => void;
+  /** called at every tick of the drain loop, right after a drain (everything the kernel held before the previous tick has been delivered) */
+  onTick?: () => void;
 }
 
 const LINK_NAMES: Record<string, number> = {
@@ -119,6 +121,7 @@ export class LiveSource implements PacketSource {
           resolve();
           return;
         }
+        this.opts.onTick?.();
         const now = this.opts.clock();
         if (this.opts.coalesce) {
           // Frames since the last tick, over the time they had to arrive (the last nap included).

@@ -22,6 +22,9 @@ export const monotonicClock = (): number => performance.timeOrigin + performance
  */
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
+/** How often the kernel's packet counters are read for the dropped estimate. */
+const DROP_SAMPLE_MS = 250;
+
 /** How many top processes get CPU/memory samples. */
 const USAGE_ROWS = 40;
 
@@ -43,8 +46,17 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   const liveness = config.attribution ? new ProcessLiveness() : null;
   // dropped = the kernel's packet counters minus what we captured over the same span
   const countDrops = config.filter === null && config.interfaceName !== 'any';
+  // over the same span: the kernel's count sampled at one tick is compared with what had been
+  // captured by the next tick (the drain in between delivered everything the kernel held), so
+  // packets still waiting in the ring never count as lost, and the figure never goes down.
   let kernelAtStart: number | null = null;
-  let kernelAtEnd: number | null = null;
+  let kernelSample: number | null = null;
+  let sampledAt = Number.NEGATIVE_INFINITY;
+  let dropped = 0;
+  const settle = () => {
+    if (kernelAtStart !== null && kernelSample !== null) dropped = Math.max(dropped, kernelSample - kernelAtStart - source.stats().frames);
+    kernelSample = null;
+  };
   const source: LiveSource = new LiveSource({
     interfaceName: config.interfaceName,
     filter: config.filter,
@@ -58,7 +70,16 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
       return config.coalesce && !engine.awaitingAttribution;
     },
     onOpened: () => (kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null),
-    onClosing: () => (kernelAtEnd = countDrops ? kernelPacketCount(config.interfaceName) : null),
+    onClosing: settle,
+    onTick: () => {
+      if (kernelAtStart === null) return;
+      settle();
+      const now = monotonicClock();
+      if (now - sampledAt >= DROP_SAMPLE_MS) {
+        sampledAt = now;
+        kernelSample = kernelPacketCount(config.interfaceName);
+      }
+    },
   });
   const engine: Engine = new Engine({
     interfaceName: config.interfaceName,
@@ -72,9 +93,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     publishEverySec: config.publishEverySec,
     startMs: monotonicClock(),
     dropped: () => {
-      if (kernelAtStart === null) return null;
-      const now = kernelAtEnd ?? kernelPacketCount(config.interfaceName);
-      return now === null ? null : Math.max(0, now - kernelAtStart - source.stats().frames);
+      return kernelAtStart === null ? null : dropped;
     },
     onSnapshot: (snap) => {
       if (usage) {

@@ -42,7 +42,8 @@ describe.skipIf(why !== null)(`live capture totals against the kernel's counters
     const seen = last.totals.rx_bytes + last.totals.tx_bytes + last.totals.transit_bytes;
     expect(kernel).toBeGreaterThan(4_000_000);
     expect(Math.abs(seen - kernel) / kernel).toBeLessThan(0.02);
-    expect(last.totals.dropped).toBe(0);
+    // nothing is lost at this rate: no interval may count packets still waiting in the ring as dropped
+    expect(reports.map((r) => r.totals.dropped)).toEqual(reports.map(() => 0));
 
     // The peer is the top host; its rate over the steady middle of the transfer matches the pacing.
     const top = last.hosts[0]!;
