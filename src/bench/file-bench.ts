@@ -6,7 +6,7 @@
  * process (warm).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSource } from '../capture/file-source.js';
@@ -18,11 +18,17 @@ import { writeBenchCapture } from './file-read-bench.js';
 
 const PACKETS = 1_000_000;
 
-function timeCmd(cmd: string, args: string[]): { seconds: number; ok: boolean; stdout: string } {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, ok: !r.error && r.status === 0, stdout: r.stdout?.toString() ?? '' };
+/** Runs cmd with stdout to a file (as `> FILE` would: a pipe is not what users time). */
+function timeCmd(cmd: string, args: string[], out = '/dev/null'): { seconds: number; ok: boolean } {
+  const fd = openSync(out, 'w');
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'ignore'] });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { seconds, ok: !r.error && r.status === 0 };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function timeInProcess(file: string): Promise<{ seconds: number; packets: number }> {
@@ -47,8 +53,9 @@ export async function fileBench(ctx: BenchContext): Promise<BenchRow[]> {
     const cliArgs = [cli, '-r', file, '--json', '-n', '-N'];
     const tcpdump = hasCommand('tcpdump');
     // warm the page cache and check the output once
-    const check = timeCmd(process.execPath, cliArgs);
-    const last = check.stdout.trim().split('\n').at(-1) ?? '';
+    const outFile = join(dir, 'out.json');
+    const check = timeCmd(process.execPath, cliArgs, outFile);
+    const last = readFileSync(outFile, 'utf8').trim().split('\n').at(-1) ?? '';
     const packets = (JSON.parse(last) as { totals: { packets: number } }).totals.packets;
     if (!check.ok || packets !== PACKETS) throw new Error(`wiretop -r counted ${packets} packets, expected ${PACKETS}`);
     if (tcpdump) timeCmd('tcpdump', ['-r', file, '-w', '/dev/null']);
