@@ -4,7 +4,7 @@ import { DEMO_LOCAL, DemoSource } from '../capture/demo/demo-source.js';
 import { LOCAL_MAC } from '../capture/demo/frame-builder.js';
 import { FileSource } from '../capture/file-source.js';
 import { defaultInterface, interfaceExists, listInterfaces } from '../capture/interfaces.js';
-import { loadConfig, mergeOptions } from '../config/config-file.js';
+import { configPath, loadConfig, mergeOptions } from '../config/config-file.js';
 import { LocalAddresses } from '../core/local-addresses.js';
 import { childFeed } from '../engine/child-feed.js';
 import { guessLocalAddress } from '../engine/guess-local.js';
@@ -16,6 +16,7 @@ import { startMetricsServer } from '../metrics/metrics-server.js';
 import { createNameLookup } from '../names/name-lookup-impl.js';
 import { MIN_HEIGHT, MIN_WIDTH } from '../ui/layout.js';
 import { runTui } from '../ui/run-tui.js';
+import { sortColumnIds } from '../ui/ui-state.js';
 import { parseAddress } from '../util/address.js';
 import { parseCidr } from '../util/cidr.js';
 import { UserError } from '../util/user-error.js';
@@ -75,11 +76,16 @@ async function run(argv: string[]): Promise<number> {
   const dns = settings.dns ?? true;
   const services = settings.services ?? true;
   const filter = settings.filter && settings.filter.trim() !== '' ? settings.filter : null;
+  if (settings.sort !== undefined && !sortColumnIds().includes(settings.sort)) {
+    throw new UserError(`${configPath(process.env)}: "sort" must name a column: ${sortColumnIds().join(', ')} (got "${settings.sort}")`);
+  }
+  // The screen refreshes once per published snapshot: whole seconds, at least one.
+  const refreshSec = Math.max(1, Math.round(settings.refresh ?? 1));
 
   const tui = opts.output === 'tui' && !(opts.metrics && !process.stdout.isTTY);
   if (tui) checkTerminal();
 
-  const publishEverySec = opts.output === 'tui' ? 1 : opts.interval;
+  const publishEverySec = opts.output === 'tui' ? refreshSec : opts.interval;
   const rowLimit = opts.output === 'tui' ? 1000 : 500;
   const feed = await makeFeed(opts, { filter, iface: opts.read || opts.demo ? null : (settings.interface ?? null), publishEverySec, rowLimit });
 
@@ -100,7 +106,7 @@ async function run(argv: string[]): Promise<number> {
 
   try {
     if (tui) {
-      await runTui(feed, { bits, dns, services, ...(names ? { names } : {}), title: `wiretop ${version()}` });
+      await runTui(feed, { bits, dns, services, ...(names ? { names } : {}), ...(settings.sort ? { sort: settings.sort } : {}), title: `wiretop ${version()}` });
       await feed.stop();
     } else {
       process.once('SIGINT', stop);

@@ -19,6 +19,8 @@ export interface TuiOptions {
   title?: string;
   /** terminfo name; defaults to $TERM (xterm-256color when unset) */
   terminal?: string;
+  /** initial sort column id (config file "sort") */
+  sort?: string;
   /** seconds kept for freeze-and-scrub and the graphs (default 600, at least 300) */
   historySeconds?: number;
 }
@@ -42,6 +44,7 @@ export async function runTui(feed: SnapshotFeed, opts: TuiOptions = {}): Promise
     title: opts.title,
   });
   let state: UiState = initialState({
+    ...(opts.sort ? { sort: opts.sort } : {}),
     bits: opts.bits ?? false,
     dns: opts.dns ?? true,
     services: opts.services ?? true,

@@ -74,6 +74,11 @@ interface ColumnInfo {
   descending: boolean;
 }
 
+/** Every column id some pane can sort by (for checking the config file's "sort"). */
+export function sortColumnIds(): string[] {
+  return [...new Set(Object.values(SORT_COLUMNS).flatMap((cols) => cols.map((c) => c.id)))];
+}
+
 /** Sortable columns per pane, left to right, in the order `<`/`>` walk them. */
 export const SORT_COLUMNS: Record<PaneId, readonly ColumnInfo[]> = {
   hosts: [
@@ -110,6 +115,8 @@ export const SORT_COLUMNS: Record<PaneId, readonly ColumnInfo[]> = {
 const NO_SELECTION: Selection = { key: null, index: 0, scroll: 0 };
 
 export interface InitialOptions {
+  /** initial sort column id (config file "sort"), for every pane that has it; else total */
+  sort?: string;
   bits?: boolean;
   dns?: boolean;
   services?: boolean;
@@ -119,6 +126,10 @@ export interface InitialOptions {
 
 export function initialState(opts: InitialOptions = {}): UiState {
   const byTotal: SortSpec = { column: 'total', descending: true };
+  const initialSort = (pane: PaneId): SortSpec => {
+    const col = SORT_COLUMNS[pane].find((c) => c.id === opts.sort);
+    return col ? { column: col.id, descending: col.descending } : byTotal;
+  };
   return {
     quit: false,
     help: false,
@@ -126,7 +137,7 @@ export function initialState(opts: InitialOptions = {}): UiState {
     focus: 'hosts',
     drill: [],
     selection: { hosts: NO_SELECTION, processes: NO_SELECTION, connections: NO_SELECTION },
-    sort: { hosts: byTotal, processes: byTotal, connections: byTotal },
+    sort: { hosts: initialSort('hosts'), processes: initialSort('processes'), connections: initialSort('connections') },
     frozenSeq: null,
     window: 2,
     bits: opts.bits ?? false,

@@ -65,6 +65,25 @@ describe('options', () => {
   it('TUI without a terminal suggests --text/--json', () => expectOneLineError(wiretop(['--demo']), /needs a terminal.*--text or --json/));
 });
 
+describe('config file', () => {
+  it('a "sort" that names no column is one line naming the file, exit 2; a valid one is accepted', () => {
+    const cfg = mkdtempSync(join(tmpdir(), 'wt-xdg-'));
+    try {
+      execFileSync('mkdir', ['-p', join(cfg, 'wiretop')]);
+      writeFileSync(join(cfg, 'wiretop', 'config.json'), '{"sort": "bogus"}');
+      const run = () => spawnSync(process.execPath, [WIRETOP, '--demo', '--json', '--duration', '1'], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: cfg }, timeout: 15_000 });
+      const bad = run();
+      expectOneLineError({ code: bad.status, stdout: bad.stdout, stderr: bad.stderr }, /config\.json: "sort" must name a column: .*total.*\(got "bogus"\)/);
+      writeFileSync(join(cfg, 'wiretop', 'config.json'), '{"sort": "tx", "refresh": 2}');
+      const good = run();
+      expect(good.status, good.stderr).toBe(0);
+      expect(good.stderr).toBe('');
+    } finally {
+      rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('capture files', () => {
   it('missing file', () => expectOneLineError(wiretop(['-r', join(dir, 'nope.pcap'), '--json']), /no such file/));
   it('empty file', () => {

@@ -182,3 +182,13 @@ describe('key names from blessed', () => {
     expect(keyNames('\x1b[99~', { name: 'undefined' })).toEqual([]);
   });
 });
+
+describe('initial sort from the config file', () => {
+  test('a column id sorts every pane that has it, each in its natural direction; others keep total ▼', () => {
+    const s = initialState({ sort: 'name' });
+    expect(s.sort.processes).toEqual({ column: 'name', descending: false });
+    expect(s.sort.hosts).toEqual({ column: 'total', descending: true });
+    expect(initialState({ sort: 'tx' }).sort.hosts).toEqual({ column: 'tx', descending: true });
+    expect(initialState({}).sort.connections).toEqual({ column: 'total', descending: true });
+  });
+});
