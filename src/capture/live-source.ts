@@ -145,6 +145,8 @@ export class LiveSource implements PacketSource {
           setTimeout(tick, QUIET_TICK_MS);
           return;
         }
+        // not coalescing (in-process, or while the engine waits for attribution): no nap
+        this.napMs = 0;
         this.nowMs = lastWake = now;
         setTimeout(tick, 5);
       };
