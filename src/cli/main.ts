@@ -12,10 +12,8 @@ import { inProcessFeed } from '../engine/in-process-feed.js';
 import { monotonicClock } from '../engine/live-engine.js';
 import type { SnapshotFeed } from '../engine/snapshot-feed.js';
 import { runHeadless } from '../headless/run-headless.js';
-import { startMetricsServer } from '../metrics/metrics-server.js';
 import { createNameLookup } from '../names/name-lookup-impl.js';
 import { MIN_HEIGHT, MIN_WIDTH } from '../ui/layout.js';
-import { runTui } from '../ui/run-tui.js';
 import { sortColumnIds } from '../ui/ui-state.js';
 import { parseAddress } from '../util/address.js';
 import { parseCidr } from '../util/cidr.js';
@@ -89,7 +87,8 @@ async function run(argv: string[]): Promise<number> {
   const rowLimit = opts.output === 'tui' ? 1000 : 500;
   const feed = await makeFeed(opts, { filter, iface: opts.read || opts.demo ? null : (settings.interface ?? null), publishEverySec, rowLimit });
 
-  const metrics = opts.metrics ? await startMetricsServer(opts.metrics, { version: version() }).catch(async (err: unknown) => {
+  // Loaded on demand: headless runs and files should not pay for blessed or prom-client at start-up.
+  const metrics = opts.metrics ? await (await import('../metrics/metrics-server.js')).startMetricsServer(opts.metrics, { version: version() }).catch(async (err: unknown) => {
     await feed.stop();
     throw err;
   }) : null;
@@ -106,6 +105,7 @@ async function run(argv: string[]): Promise<number> {
 
   try {
     if (tui) {
+      const { runTui } = await import('../ui/run-tui.js');
       await runTui(feed, { bits, dns, services, ...(names ? { names } : {}), ...(settings.sort ? { sort: settings.sort } : {}), title: `wiretop ${version()}` });
       await feed.stop();
     } else {
