@@ -288,9 +288,9 @@ export class Engine implements FrameSink {
       this.connGen[conn] = this.opts.resolver!.generation;
       this.pending.push(conn);
       this.resolveOne(conn, tsMs);
-      if ((proto === IpProto.TCP || proto === IpProto.UDP) && this.remoteIsPeerNamespace(dir === Direction.TX ? info.dst : info.src)) {
-        this.peerPending.push(conn);
-        this.resolvePeer(conn);
+      if ((proto === IpProto.TCP || proto === IpProto.UDP) && this.opts.resolver!.localAddresses) {
+        // Is the other end a namespace on this host? Asked until a table newer than the connection says.
+        if (!this.resolvePeer(conn)) this.peerPending.push(conn);
       }
     }
   }
@@ -376,6 +376,9 @@ export class Engine implements FrameSink {
       this.localW[i] = this.conns.keyWord(conn, 1 + i);
       this.remoteW[i] = this.conns.keyWord(conn, 5 + i);
     }
+    // decided once a rescan that began after the connection appeared has completed
+    const settled = resolver.generation >= this.connGen[conn]! + GENERATIONS_TO_DECIDE;
+    if (!this.remoteIsPeerNamespace(this.remoteW)) return settled;
     const ports = this.conns.keyWord(conn, 9);
     const r = resolver.lookup(this.lookupOf(conn), this.remoteW, ports & 0xffff, this.localW, ports >>> 16);
     if (r.kind === 'process' && r.proc.netns !== null) {

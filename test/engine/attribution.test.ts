@@ -152,5 +152,24 @@ describe('attribution (DESIGN §2)', () => {
     expect(resolver.lookups.filter((l) => l.startsWith(`6 ${peerAddr}`))).toHaveLength(1);
     void other;
   });
+
+  it('a connection seen before the resolver knows the other namespaces still gets its peer once a rescan shows them', async () => {
+    const { parseAddress } = await import('../../src/util/address.js');
+    const resolver = new FakeResolver();
+    const peerAddr = '198.18.0.3';
+    const sender: ProcessInfo = { pid: 6000, name: 'iperf3', cmdline: 'iperf3 -c', user: 'root', netns: 'b', startTime: 2 };
+    resolver.sockets.set(`6 ${LOCAL}:5201`, { ...sender, pid: 6001, netns: null });
+    const { engine } = testEngine({ resolver });
+    const n = tcp(engine, T0 + 1, peerAddr, LOCAL, 40000, 5201, TCP_ACK, 1000); // no namespaces known yet
+    resolver.peerAddrs = [{ addr: parseAddress(peerAddr)!, netns: 'b' }];
+    resolver.sockets.set(`6 ${peerAddr}:40000`, sender);
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 300);
+    const snap = engine.publish(T0 + 1000);
+    expect(procRow(snap, 'iperf3') && snap.processes.filter((p) => p.name === 'iperf3').map((p) => [p.pid, p.netns, p.txBytes, p.rxBytes])).toEqual([
+      [6001, null, 0, n],
+      [6000, 'b', n, 0],
+    ]);
+  });
 });
 
