@@ -100,6 +100,29 @@ export class PcapParser implements CaptureParser {
       this.parseHeader(buf, pos);
       pos += PCAP_FILE_HEADER_BYTES;
     }
+    pos = this.records(buf, pos, end, sink);
+    // The bytes the next record needs (computed here, not in the loop: see records()).
+    const recHdr = this.recHdr;
+    if (this.halted || end - pos < recHdr) this.need = recHdr;
+    else {
+      const dv = this.views.view(buf);
+      const a = dv.getUint32(pos + 8, this.le);
+      const b = dv.getUint32(pos + 12, this.le);
+      const swap = this.lengthOrder === LengthOrder.Swapped || (this.lengthOrder === LengthOrder.Maybe && a > b);
+      this.need = recHdr + (swap ? b : a);
+    }
+    return pos;
+  }
+
+  /**
+   * The record loop: delivers complete records from pos on and returns the
+   * offset of the first one not delivered. Nothing after the loop needs type
+   * feedback (no property access): the loop is first optimized on-stack
+   * while it runs, and code after it that has never run would deoptimize the
+   * on-stack code at the end of every chunk, leaving the next chunk to start
+   * in the interpreter.
+   */
+  private records(buf: Buffer, start: number, end: number, sink: FrameSink): number {
     const dv = this.views.view(buf);
     const le = this.le;
     const recHdr = this.recHdr;
@@ -107,14 +130,11 @@ export class PcapParser implements CaptureParser {
     const linkType = this.linkType;
     const fracDiv = this.nano ? 1e6 : 1e3;
     const lengthOrder = this.lengthOrder;
+    let pos = start;
     let frames = this.frames;
-    let need = recHdr;
     while (!this.halted) {
       const avail = end - pos;
-      if (avail < recHdr) {
-        need = recHdr;
-        break;
-      }
+      if (avail < recHdr) break;
       let capLen = dv.getUint32(pos + 8, le);
       let origLen = dv.getUint32(pos + 12, le);
       if (lengthOrder !== LengthOrder.Normal) {
@@ -125,25 +145,19 @@ export class PcapParser implements CaptureParser {
         }
       }
       if (capLen > MAX_RECORD_BYTES) {
-        this.frames = frames;
         throw new UserError(
           `corrupt pcap record after ${frames} packets (capture length ${capLen} exceeds the maximum of ${MAX_RECORD_BYTES})`,
         );
       }
       const total = recHdr + capLen;
-      if (avail < total) {
-        need = total;
-        break;
-      }
+      if (avail < total) break;
       const tsMs = dv.getUint32(pos, le) * 1000 + dv.getUint32(pos + 4, le) / fracDiv;
       // libpcap hands out at most snaplen bytes of a longer record (damaged or Solaris-2.3 files).
       const deliver = snaplen !== 0 && capLen > snaplen ? snaplen : capLen;
-      frames++;
+      this.frames = ++frames;
       sink.frame(buf, pos + recHdr, deliver, origLen, tsMs, linkType);
       pos += total;
     }
-    this.frames = frames;
-    this.need = need;
     return pos;
   }
 
