@@ -28,7 +28,7 @@ describe.skipIf(why !== null)(`live capture totals against the kernel's counters
     let stderr = '';
     wt.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const out = lines(wt);
-    await out.next((l) => l.startsWith('{'), 8000); // capture is open
+    await out.next((l) => l.startsWith('{'), 20_000); // capture is open
     const pacedBytesPerSec = 1_000_000; // 8 Mbit/s of TCP payload
     pair.exec(pair.b, 'iperf3', ['-c', pair.addrA, '-b', '8M', '-t', '5', '-l', '1448', '--connect-timeout', '3000'], { timeout: 20_000 });
     const code = await exitOf(wt);

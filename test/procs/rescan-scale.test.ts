@@ -98,8 +98,13 @@ describe('rescan at scale (synthetic tree: 20 000 sockets, 2 000 processes)', ()
       `first full rescan: ${first.ms.toFixed(0)} ms (table published after ${firstStats.publishMs.toFixed(0)} ms), max loop gap ${first.maxGap.toFixed(1)} ms; ` +
         `incremental rescan (+50 sockets): ${again.ms.toFixed(0)} ms (publish ${r.lastRescan!.publishMs.toFixed(0)} ms, ${r.lastRescan!.fdScanned} fd dirs read), max loop gap ${again.maxGap.toFixed(1)} ms`,
     );
-    expect(first.maxGap).toBeLessThan(50);
-    expect(again.maxGap).toBeLessThan(50);
+    // Control: the same timer on an idle wait as long as the rescan. On a quiet machine it is ~10 ms; on a
+    // loaded one the scheduler alone delays timers, and that is not the rescan blocking the loop.
+    const control = await measure(() => new Promise<void>((res) => setTimeout(res, Math.min(first.ms, 3000))));
+    console.log(`control (idle wait): max loop gap ${control.maxGap.toFixed(1)} ms`);
+    const allowance = Math.max(0, control.maxGap - 10);
+    expect(first.maxGap).toBeLessThan(50 + allowance);
+    expect(again.maxGap).toBeLessThan(50 + allowance);
     r.close();
   });
 });
