@@ -4,7 +4,13 @@ import { LinkType } from '../decode/packet-info.js';
 import { UserError } from '../util/user-error.js';
 import type { FrameSink, PacketSource, SourceStats } from './packet-source.js';
 
-/** libpcap's PACKET_MMAP ring holds ≈ 1 000 frames per 64 MB at cap's fixed 65 535 snaplen. */
+/**
+ * libpcap's PACKET_MMAP ring holds ≈ 1 000 frames per 64 MB at cap's fixed 65 535 snaplen:
+ * 128 MB ≈ 20 ms at 100 k packets/s. Not 256 MB: that is pinned kernel memory for the whole
+ * run (a quarter of a small VPS), and measured on a loaded 2-core host it lost no less — the
+ * stalls that lose packets were 35–250 ms (scheduling, GC), beyond either size; what helped
+ * was the capture process's priority and naps sized by the peak rate.
+ */
 const RING_BYTES = 128 * 1024 * 1024;
 const FRAME_SLOT_BYTES = 65_536 + 128;
 const NAP_MIN_MS = 1;
@@ -21,6 +27,13 @@ const BUSY_FRAMES_PER_MS = 1;
 const QUIET_TICK_MS = 50;
 /** Keep napping this long after the last busy tick (one empty drain mid-flood is not quiet). */
 const BUSY_HOLD_MS = 200;
+/**
+ * Naps are sized by the peak rate of the last moments, not the last tick's: a sender that
+ * was held up catches up in a burst several times its average rate, and a nap sized by the
+ * lull before it let half the ring fill (then a stall of 10 ms lost packets). The peak
+ * halves every PEAK_HALF_LIFE_MS.
+ */
+const PEAK_HALF_LIFE_MS = 1000;
 
 export interface LiveSourceOptions {
   interfaceName: string;
@@ -72,6 +85,8 @@ export class LiveSource implements PacketSource {
   private framesAtLastNap = 0;
   private nowMs = 0;
   private napMs = 0;
+  /** decaying peak of the arrival rate (frames per ms), for nap sizing */
+  private peakPerMs = 0;
   /** not napping: each packet reads the clock (few packets, no batch time to share) */
   private quiet = true;
   /** clock of the last tick that saw a busy rate */
@@ -114,6 +129,7 @@ export class LiveSource implements PacketSource {
     return new Promise<void>((resolve) => {
       this.finish = resolve;
       let lastWake = this.opts.clock();
+      let lastTick = lastWake;
       const tick = () => {
         if (this.stopped) {
           // The poll phase that ran just before this check phase drained the ring.
@@ -128,12 +144,14 @@ export class LiveSource implements PacketSource {
           const got = this.frames - this.framesAtLastNap;
           this.framesAtLastNap = this.frames;
           const perMs = got / Math.max(0.5, now - lastWake + this.napMs);
+          this.peakPerMs = Math.max(perMs, this.peakPerMs * 0.5 ** (Math.max(0, now - lastTick) / PEAK_HALF_LIFE_MS));
+          lastTick = now;
           if (perMs >= BUSY_FRAMES_PER_MS) this.busyAtMs = now;
           if (now - this.busyAtMs < BUSY_HOLD_MS) {
             // Busy: nap so that packets batch in the ring (one wake-up per batch), short
             // enough that the ring never fills even if the drain after it is late.
             this.quiet = false;
-            this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, (ringFrames * RING_SHARE_PER_NAP) / perMs));
+            this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, (ringFrames * RING_SHARE_PER_NAP) / this.peakPerMs));
             Atomics.wait(this.napCell, 0, 0, this.napMs);
             this.nowMs = lastWake = this.opts.clock();
             setImmediate(tick);
@@ -141,6 +159,7 @@ export class LiveSource implements PacketSource {
           }
           this.quiet = true;
           this.napMs = 0;
+          this.peakPerMs = 0;
           this.nowMs = lastWake = now;
           setTimeout(tick, QUIET_TICK_MS);
           return;
