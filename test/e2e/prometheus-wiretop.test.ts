@@ -1,23 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, prometheusBinary as prometheus } from './prometheus.js';
 import { WIRETOP } from './netns.js';
 
-const prometheus = (() => {
-  const r = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-})();
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'wt-prom-e2e-'));
