@@ -39,115 +39,135 @@ export function setPacketClock(c: PacketClock, sec: number, tsMs: number): void 
 /** Window rates of one row (the snapshot's Rates without the peak). */
 export type WindowRates = Omit<Rates, 'peak'>;
 
+/**
+ * Row layout: the per-row counters a packet updates share one 64-byte block
+ * (8 doubles), and a second's rx and tx slots sit side by side in the ring,
+ * so counting a packet touches two cache lines of a row, not seven.
+ */
+const F = 8;
+const LAST_SEC = 0;
+const RX_BYTES = 1;
+const TX_BYTES = 2;
+const PACKETS = 3;
+const LAST_SEEN = 4;
+const RX_SUM = 5;
+const TX_SUM = 6;
+const PEAK = 7;
+/** Ring words per row: RING_SECONDS × (rx, tx). */
+const RW = 2 * R;
+
 export class StatsStore {
-  private rxRing: Uint32Array;
-  private txRing: Uint32Array;
-  /** second of the newest slot written; -1 = never */
-  private lastSec: Float64Array;
-  rxBytes: Float64Array;
-  txBytes: Float64Array;
-  packets: Float64Array;
-  peak: Float64Array;
-  /** ms timestamp of the last packet */
-  lastSeenMs: Float64Array;
-  /** sum of each row's ring slots (all RING_SECONDS of them), kept as slots change */
-  private rxSum: Float64Array;
-  private txSum: Float64Array;
+  /** per row, F doubles: second of the newest slot written (-1 = never), cumulative rx/tx bytes, packets, last-seen ms, ring sums, peak */
+  private row: Float64Array;
+  /** per row, RING_SECONDS (rx, tx) pairs of per-second bytes */
+  private ring: Uint32Array;
   private capacity: number;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.rxRing = new Uint32Array(capacity * R);
-    this.txRing = new Uint32Array(capacity * R);
-    this.lastSec = new Float64Array(capacity).fill(-1);
-    this.rxBytes = new Float64Array(capacity);
-    this.txBytes = new Float64Array(capacity);
-    this.packets = new Float64Array(capacity);
-    this.peak = new Float64Array(capacity);
-    this.lastSeenMs = new Float64Array(capacity);
-    this.rxSum = new Float64Array(capacity);
-    this.txSum = new Float64Array(capacity);
+    this.row = newRows(capacity);
+    this.ring = new Uint32Array(capacity * RW);
   }
 
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const g32 = (a: Uint32Array, n: number) => {
-      const b = new Uint32Array(n);
-      b.set(a);
-      return b;
-    };
-    const g64 = (a: Float64Array, n: number, fill = 0) => {
-      const b = new Float64Array(n);
-      if (fill !== 0) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.rxRing = g32(this.rxRing, capacity * R);
-    this.txRing = g32(this.txRing, capacity * R);
-    this.lastSec = g64(this.lastSec, capacity, -1);
-    this.rxBytes = g64(this.rxBytes, capacity);
-    this.txBytes = g64(this.txBytes, capacity);
-    this.packets = g64(this.packets, capacity);
-    this.peak = g64(this.peak, capacity);
-    this.lastSeenMs = g64(this.lastSeenMs, capacity);
-    this.rxSum = g64(this.rxSum, capacity);
-    this.txSum = g64(this.txSum, capacity);
+    const row = newRows(capacity);
+    row.set(this.row);
+    this.row = row;
+    const ring = new Uint32Array(capacity * RW);
+    ring.set(this.ring);
+    this.ring = ring;
     this.capacity = capacity;
   }
 
   reset(id: number): void {
-    this.rxRing.fill(0, id * R, id * R + R);
-    this.txRing.fill(0, id * R, id * R + R);
-    this.lastSec[id] = -1;
-    this.rxBytes[id] = 0;
-    this.txBytes[id] = 0;
-    this.packets[id] = 0;
-    this.peak[id] = 0;
-    this.lastSeenMs[id] = 0;
-    this.rxSum[id] = 0;
-    this.txSum[id] = 0;
+    this.ring.fill(0, id * RW, id * RW + RW);
+    const o = id * F;
+    const row = this.row;
+    row[o + LAST_SEC] = -1;
+    row[o + RX_BYTES] = 0;
+    row[o + TX_BYTES] = 0;
+    row[o + PACKETS] = 0;
+    row[o + LAST_SEEN] = 0;
+    row[o + RX_SUM] = 0;
+    row[o + TX_SUM] = 0;
+    row[o + PEAK] = 0;
+  }
+
+  /** Cumulative received bytes of row id. */
+  rxBytesOf(id: number): number {
+    return this.row[id * F + RX_BYTES]!;
+  }
+  /** Cumulative sent bytes of row id. */
+  txBytesOf(id: number): number {
+    return this.row[id * F + TX_BYTES]!;
+  }
+  /** Packets counted in row id. */
+  packetsOf(id: number): number {
+    return this.row[id * F + PACKETS]!;
+  }
+  /** Highest 2 s rate seen by rates()/score40() for row id. */
+  peakOf(id: number): number {
+    return this.row[id * F + PEAK]!;
+  }
+  /** ms timestamp of row id's last packet. */
+  lastSeenOf(id: number): number {
+    return this.row[id * F + LAST_SEEN]!;
+  }
+
+  /** Copies per row (off the hot path; the accessors above read one row). */
+  get rxBytes(): Float64Array {
+    return this.column(RX_BYTES);
+  }
+  get txBytes(): Float64Array {
+    return this.column(TX_BYTES);
+  }
+  get packets(): Float64Array {
+    return this.column(PACKETS);
+  }
+  get peak(): Float64Array {
+    return this.column(PEAK);
+  }
+  get lastSeenMs(): Float64Array {
+    return this.column(LAST_SEEN);
+  }
+
+  private column(field: number): Float64Array {
+    const out = new Float64Array(this.capacity);
+    for (let id = 0; id < this.capacity; id++) out[id] = this.row[id * F + field]!;
+    return out;
   }
 
   /** Hot path: count one packet of `bytes` at second `sec`. */
   add(id: number, sec: number, bytes: number, tx: boolean, tsMs: number): void {
     const eff = this.roll(id, sec);
-    const slot = id * R + ringSlot(eff);
-    if (tx) {
-      const old = this.txRing[slot]!;
-      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-      this.txRing[slot] = v;
-      this.txSum[id]! += v - old;
-      this.txBytes[id]! += bytes;
-    } else {
-      const old = this.rxRing[slot]!;
-      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-      this.rxRing[slot] = v;
-      this.rxSum[id]! += v - old;
-      this.rxBytes[id]! += bytes;
-    }
-    this.packets[id]! += 1;
-    this.lastSeenMs[id] = tsMs;
+    this.count(id, (id * R + ringSlot(eff)) * 2, bytes, tx, tsMs);
   }
 
   /** Hot path: `add` at the packet clock (same counting, no boxed arguments). */
   addAt(id: number, bytes: number, tx: boolean, c: PacketClock): void {
     const sec = c[0]!;
-    const slot = id * R + (this.lastSec[id] === sec ? c[2]! : ringSlot(this.roll(id, sec)));
+    const k = this.row[id * F + LAST_SEC] === sec ? c[2]! : ringSlot(this.roll(id, sec));
+    this.count(id, (id * R + k) * 2, bytes, tx, c[1]!);
+  }
+
+  private count(id: number, slot: number, bytes: number, tx: boolean, tsMs: number): void {
+    const ring = this.ring;
+    const row = this.row;
+    const o = id * F;
+    const at = tx ? slot + 1 : slot;
+    const old = ring[at]!;
+    const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+    ring[at] = v;
     if (tx) {
-      const old = this.txRing[slot]!;
-      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-      this.txRing[slot] = v;
-      this.txSum[id]! += v - old;
-      this.txBytes[id]! += bytes;
+      row[o + TX_SUM]! += v - old;
+      row[o + TX_BYTES]! += bytes;
     } else {
-      const old = this.rxRing[slot]!;
-      const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-      this.rxRing[slot] = v;
-      this.rxSum[id]! += v - old;
-      this.rxBytes[id]! += bytes;
+      row[o + RX_SUM]! += v - old;
+      row[o + RX_BYTES]! += bytes;
     }
-    this.packets[id]! += 1;
-    this.lastSeenMs[id] = c[1]!;
+    row[o + PACKETS]! += 1;
+    row[o + LAST_SEEN] = tsMs;
   }
 
   /**
@@ -157,30 +177,36 @@ export class StatsStore {
    * source's rx as tx and back: the process at the other end of a connection.
    */
   merge(dst: number, from: StatsStore, src: number, sign: 1 | -1, swap = false): void {
-    const fromRx = swap ? from.txRing : from.rxRing;
-    const fromTx = swap ? from.rxRing : from.txRing;
-    const srcSec = from.lastSec[src]!;
+    const fromRx = swap ? 1 : 0;
+    const fromTx = swap ? 0 : 1;
+    const fr = from.row;
+    const row = this.row;
+    const d = dst * F;
+    const o = src * F;
+    const srcSec = fr[o + LAST_SEC]!;
     if (srcSec >= 0) {
-      const dstSec = this.lastSec[dst]!;
+      const dstSec = row[d + LAST_SEC]!;
       const newest = dstSec > srcSec ? dstSec : srcSec;
       this.roll(dst, newest);
       const lo = Math.max(srcSec - R + 1, newest - R + 1);
+      const ring = this.ring;
+      const fring = from.ring;
       for (let s = lo; s <= srcSec; s++) {
         const k = ringSlot(s);
-        const a = dst * R + k;
-        const b = src * R + k;
-        const rx = clampSlot(this.rxRing[a]! + sign * fromRx[b]!);
-        const tx = clampSlot(this.txRing[a]! + sign * fromTx[b]!);
-        this.rxSum[dst]! += rx - this.rxRing[a]!;
-        this.txSum[dst]! += tx - this.txRing[a]!;
-        this.rxRing[a] = rx;
-        this.txRing[a] = tx;
+        const a = (dst * R + k) * 2;
+        const b = (src * R + k) * 2;
+        const rx = clampSlot(ring[a]! + sign * fring[b + fromRx]!);
+        const tx = clampSlot(ring[a + 1]! + sign * fring[b + fromTx]!);
+        row[d + RX_SUM]! += rx - ring[a]!;
+        row[d + TX_SUM]! += tx - ring[a + 1]!;
+        ring[a] = rx;
+        ring[a + 1] = tx;
       }
     }
-    this.rxBytes[dst]! += sign * (swap ? from.txBytes : from.rxBytes)[src]!;
-    this.txBytes[dst]! += sign * (swap ? from.rxBytes : from.txBytes)[src]!;
-    this.packets[dst]! += sign * from.packets[src]!;
-    if (sign > 0 && from.lastSeenMs[src]! > this.lastSeenMs[dst]!) this.lastSeenMs[dst] = from.lastSeenMs[src]!;
+    row[d + RX_BYTES]! += sign * fr[o + (swap ? TX_BYTES : RX_BYTES)]!;
+    row[d + TX_BYTES]! += sign * fr[o + (swap ? RX_BYTES : TX_BYTES)]!;
+    row[d + PACKETS]! += sign * fr[o + PACKETS]!;
+    if (sign > 0 && fr[o + LAST_SEEN]! > row[d + LAST_SEEN]!) row[d + LAST_SEEN] = fr[o + LAST_SEEN]!;
   }
 
   /**
@@ -188,7 +214,7 @@ export class StatsStore {
    * when less than the window has passed. `elapsed` is in seconds (> 0).
    */
   rates(id: number, nowSec: number, elapsed: number, out: WindowRates): void {
-    const last = this.lastSec[id]!;
+    const last = this.row[id * F + LAST_SEC]!;
     let rx1 = 0,
       tx1 = 0,
       rx2 = 0,
@@ -199,13 +225,14 @@ export class StatsStore {
       tx40 = 0;
     if (last >= 0 && last > nowSec - 1 - R) {
       const base = id * R;
+      const ring = this.ring;
       let k = ringSlot(nowSec - 1);
       for (let age = 1; age <= R; age++, k = k === 0 ? R - 1 : k - 1) {
         const s = nowSec - age;
         if (s > last || s <= last - R) continue;
-        const slot = base + k;
-        const rx = this.rxRing[slot]!;
-        const tx = this.txRing[slot]!;
+        const slot = (base + k) * 2;
+        const rx = ring[slot]!;
+        const tx = ring[slot + 1]!;
         if (rx === 0 && tx === 0) continue;
         rx40 += rx;
         tx40 += tx;
@@ -236,7 +263,7 @@ export class StatsStore {
     out.rx40 = rx40 / d40;
     out.tx40 = tx40 / d40;
     const p = out.rx2 + out.tx2;
-    if (p > this.peak[id]!) this.peak[id] = p;
+    if (p > this.row[id * F + PEAK]!) this.row[id * F + PEAK] = p;
   }
 
   /**
@@ -245,87 +272,99 @@ export class StatsStore {
    * must stay cheap with 100 000 rows.
    */
   score40(id: number, nowSec: number, elapsed: number): number {
-    const last = this.lastSec[id]!;
+    const row = this.row;
+    const o = id * F;
+    const last = row[o + LAST_SEC]!;
     if (last < 0 || last <= nowSec - 1 - R) return 0;
     // The window is seconds nowSec-R .. nowSec-1; the ring holds last-R+1 .. last.
     const base = id * R;
+    const ring = this.ring;
     let rx40: number;
     let tx40: number;
     if (last === nowSec - 1) {
-      rx40 = this.rxSum[id]!;
-      tx40 = this.txSum[id]!;
+      rx40 = row[o + RX_SUM]!;
+      tx40 = row[o + TX_SUM]!;
     } else if (last === nowSec) {
-      const k = base + ringSlot(last);
-      rx40 = this.rxSum[id]! - this.rxRing[k]!;
-      tx40 = this.txSum[id]! - this.txRing[k]!;
+      const k = (base + ringSlot(last)) * 2;
+      rx40 = row[o + RX_SUM]! - ring[k]!;
+      tx40 = row[o + TX_SUM]! - ring[k + 1]!;
     } else if (last < nowSec - 1) {
       // Idle for a while: the window lost the ring's oldest `gone` seconds.
       // Read whichever part is shorter (at most half the ring).
       const gone = nowSec - 1 - last;
       if (gone <= R - gone) {
-        rx40 = this.rxSum[id]! - sumSlots(this.rxRing, base, last - R + 1, gone);
-        tx40 = this.txSum[id]! - sumSlots(this.txRing, base, last - R + 1, gone);
+        rx40 = row[o + RX_SUM]! - sumSlots(ring, base, 0, last - R + 1, gone);
+        tx40 = row[o + TX_SUM]! - sumSlots(ring, base, 1, last - R + 1, gone);
       } else {
-        rx40 = sumSlots(this.rxRing, base, nowSec - R, R - gone);
-        tx40 = sumSlots(this.txRing, base, nowSec - R, R - gone);
+        rx40 = sumSlots(ring, base, 0, nowSec - R, R - gone);
+        tx40 = sumSlots(ring, base, 1, nowSec - R, R - gone);
       }
     } else {
       // ahead of nowSec (a packet stamped later than the snapshot): seconds up to nowSec-1
-      rx40 = sumSlots(this.rxRing, base, last - R + 1, nowSec - last + R - 1);
-      tx40 = sumSlots(this.txRing, base, last - R + 1, nowSec - last + R - 1);
+      rx40 = sumSlots(ring, base, 0, last - R + 1, nowSec - last + R - 1);
+      tx40 = sumSlots(ring, base, 1, last - R + 1, nowSec - last + R - 1);
     }
     // peak: the 2 s window, seconds nowSec-2 and nowSec-1, where the ring still holds them
     let rx2 = 0;
     let tx2 = 0;
     for (let s = nowSec - 2; s <= nowSec - 1; s++) {
       if (s > last || s <= last - R) continue;
-      const k = base + ringSlot(s);
-      rx2 += this.rxRing[k]!;
-      tx2 += this.txRing[k]!;
+      const k = (base + ringSlot(s)) * 2;
+      rx2 += ring[k]!;
+      tx2 += ring[k + 1]!;
     }
     const d2 = Math.min(2, elapsed);
     const d40 = Math.min(40, elapsed);
     const p = rx2 / d2 + tx2 / d2;
-    if (p > this.peak[id]!) this.peak[id] = p;
+    if (p > row[o + PEAK]!) row[o + PEAK] = p;
     return rx40 / d40 + tx40 / d40;
   }
 
   /** Second of the newest traffic, or -1. */
   lastSecond(id: number): number {
-    return this.lastSec[id]!;
+    return this.row[id * F + LAST_SEC]!;
   }
 
   /** Advance row id's ring to `sec`; returns the second to count in (a packet too late for the ring counts in the newest). */
   private roll(id: number, sec: number): number {
-    const last = this.lastSec[id]!;
+    const row = this.row;
+    const o = id * F;
+    const last = row[o + LAST_SEC]!;
     if (last === sec) return sec;
     if (sec < last) return sec > last - R ? sec : last;
+    const ring = this.ring;
     const base = id * R;
     if (last < 0 || sec - last >= R) {
-      this.rxRing.fill(0, base, base + R);
-      this.txRing.fill(0, base, base + R);
-      this.rxSum[id] = 0;
-      this.txSum[id] = 0;
+      ring.fill(0, base * 2, base * 2 + RW);
+      row[o + RX_SUM] = 0;
+      row[o + TX_SUM] = 0;
     } else {
       for (let s = last + 1, k = ringSlot(last + 1); s <= sec; s++, k = k === R - 1 ? 0 : k + 1) {
-        this.rxSum[id]! -= this.rxRing[base + k]!;
-        this.txSum[id]! -= this.txRing[base + k]!;
-        this.rxRing[base + k] = 0;
-        this.txRing[base + k] = 0;
+        const at = (base + k) * 2;
+        row[o + RX_SUM]! -= ring[at]!;
+        row[o + TX_SUM]! -= ring[at + 1]!;
+        ring[at] = 0;
+        ring[at + 1] = 0;
       }
     }
-    this.lastSec[id] = sec;
+    row[o + LAST_SEC] = sec;
     return sec;
   }
 }
 
-/** Sum of `count` ring slots of a row from second `from` on (count ≤ RING_SECONDS). */
-function sumSlots(ring: Uint32Array, base: number, from: number, count: number): number {
+function newRows(capacity: number): Float64Array {
+  const row = new Float64Array(capacity * F);
+  for (let o = LAST_SEC; o < row.length; o += F) row[o] = -1;
+  return row;
+}
+
+/** Sum of `count` ring slots (rx: side 0, tx: side 1) of a row from second `from` on (count ≤ RING_SECONDS). */
+function sumSlots(ring: Uint32Array, base: number, side: number, from: number, count: number): number {
   let sum = 0;
-  let k = ringSlot(from);
+  const k = ringSlot(from);
   const first = count < R - k ? count : R - k;
-  for (let i = 0; i < first; i++) sum += ring[base + k + i]!;
-  for (let i = 0; i < count - first; i++) sum += ring[base + i]!;
+  for (let i = 0; i < first; i++) sum += ring[(base + k + i) * 2 + side]!;
+  for (let i = 0; i < count - first; i++) sum += ring[(base + i) * 2 + side]!;
   return sum;
 }
 

@@ -489,11 +489,11 @@ export class Engine implements FrameSink {
   private evictIdle(nowMs: number): void {
     const cutoff = nowMs - this.opts.idleMs;
     for (let id = 0; id < this.conns.idLimit; id++) {
-      if (!this.conns.isLive(id) || this.connStats.lastSeenMs[id]! >= cutoff) continue;
+      if (!this.conns.isLive(id) || this.connStats.lastSeenOf(id) >= cutoff) continue;
       this.conns.remove(id);
     }
     for (let id = 0; id < this.hosts.idLimit; id++) {
-      if (!this.hosts.isLive(id) || this.hostStats.lastSeenMs[id]! >= cutoff) continue;
+      if (!this.hosts.isLive(id) || this.hostStats.lastSeenOf(id) >= cutoff) continue;
       this.hosts.remove(id);
     }
     if (this.hostPorts.size > 0) {
@@ -502,7 +502,7 @@ export class Engine implements FrameSink {
       }
     }
     for (let id = 0; id < this.owners.idLimit; id++) {
-      if (this.owners.isLive(id) && !this.owners.isClass(id) && this.owners.stats.lastSeenMs[id]! < cutoff) this.owners.evict(id);
+      if (this.owners.isLive(id) && !this.owners.isClass(id) && this.owners.stats.lastSeenOf(id) < cutoff) this.owners.evict(id);
     }
   }
 }

@@ -25,9 +25,9 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
   e.totals.rates(0, nowSec, elapsed, rates);
   const totals = {
     ...rates,
-    peak: e.totals.peak[0]!,
-    rxBytes: e.totals.rxBytes[0]!,
-    txBytes: e.totals.txBytes[0]!,
+    peak: e.totals.peakOf(0),
+    rxBytes: e.totals.rxBytesOf(0),
+    txBytes: e.totals.txBytesOf(0),
     transitBytes: e.transitBytes,
     packets: e.packets,
     malformed: e.malformed,
@@ -83,7 +83,7 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
       elapsed,
     );
   });
-  if (e.hostOther.packets[0]! > 0) {
+  if (e.hostOther.packetsOf(0) > 0) {
     hosts.push(withStats({ key: '(other)', host: '(other)', family: 4 as const, transit: false, localPorts: 0, processKeys: [] as string[] }, e.hostOther, 0, nowSec, elapsed));
   }
 
@@ -162,11 +162,11 @@ function withStats<T extends object>(row: T, store: StatsStore, id: number, nowS
   r.tx10 = rates.tx10;
   r.rx40 = rates.rx40;
   r.tx40 = rates.tx40;
-  r.peak = store.peak[id]!;
-  r.rxBytes = store.rxBytes[id]!;
-  r.txBytes = store.txBytes[id]!;
-  r.packets = store.packets[id]!;
-  r.lastSeen = store.lastSeenMs[id]!;
+  r.peak = store.peakOf(id);
+  r.rxBytes = store.rxBytesOf(id);
+  r.txBytes = store.txBytesOf(id);
+  r.packets = store.packetsOf(id);
+  r.lastSeen = store.lastSeenOf(id);
   return r;
 }
 
@@ -181,9 +181,9 @@ function topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id:
   const ids = idBuf;
   let n = 0;
   for (let id = 0; id < idLimit; id++) {
-    if (!table.isLive(id) || (withPackets && !(store.packets[id]! > 0))) continue;
+    if (!table.isLive(id) || (withPackets && !(store.packetsOf(id) > 0))) continue;
     const r40 = store.score40(id, nowSec, elapsed);
-    scores[id] = r40 > 0 ? 1e15 + r40 : store.rxBytes[id]! + store.txBytes[id]!;
+    scores[id] = r40 > 0 ? 1e15 + r40 : store.rxBytesOf(id) + store.txBytesOf(id);
     ids[n++] = id;
   }
   const out: number[] = [];
