@@ -10,6 +10,8 @@ import { PcapParser, looksLikePcapPrefix, type CaptureParser } from './pcap-read
 import { PcapngParser, looksLikePcapngPrefix } from './pcapng-reader.js';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/** Room in front of each read for the tail of the previous chunk (a record cut by the boundary). */
+const READ_HEAD = 256 * 1024;
 const NOT_A_CAPTURE = 'not a pcap or pcapng file';
 
 export interface FileSourceOptions {
@@ -51,74 +53,114 @@ export class CaptureStream {
    * Delivers every complete record into sink. Rejects with UserError for a
    * file that is not a capture or is corrupt; a file cut off mid-record
    * resolves after one warning.
+   *
+   * Read-ahead: two buffers; the next chunk is read into one while the other
+   * is parsed. Each buffer keeps `head` bytes in front of where reads land,
+   * so the unparsed tail of a chunk (a record cut by the chunk boundary) is
+   * copied in front of the next chunk's bytes. A record longer than the head
+   * grows both buffers for as long as it takes (bounded by the records the
+   * file really holds, as before).
    */
   async run(reader: ChunkReader, sink: FrameSink): Promise<void> {
     const chunkSize = Math.max(1, Math.floor(this.chunkSize));
-    let buf = Buffer.allocUnsafeSlow(chunkSize);
-    let end = 0; // valid bytes in buf
-    let consumed = 0; // bytes read from the reader so far
-    let eof = false;
+    const baseHead = Math.min(READ_HEAD, chunkSize);
+    /** head room of buffers allocated from now on; each buffer's own is its length - chunkSize */
+    let head = baseHead;
+    const bufs = [Buffer.allocUnsafeSlow(head + chunkSize), Buffer.allocUnsafeSlow(head + chunkSize)];
+    let readErr: unknown = null;
+    const issue = (buf: Buffer): Promise<number> =>
+      reader.read(buf, buf.length - chunkSize, chunkSize).then(
+        (n) => n,
+        (err: unknown) => {
+          readErr = err;
+          return -1;
+        },
+      );
+    // The unparsed tail of the previous chunk: prev[tailStart, tailEnd).
+    let prev: Buffer | null = null;
+    let tailStart = 0;
+    let tailEnd = 0;
+    let cur = 0; // the buffer the in-flight read fills
+    let consumed = 0; // bytes of completed reads
     let parser: CaptureParser | null = null;
-
-    for (;;) {
-      // Fill the rest of the buffer (one read; short reads are fine).
-      if (!eof && end < buf.length) {
-        const n = await reader.read(buf, end, buf.length - end);
-        if (n === 0) eof = true;
-        end += n;
+    let inflight: Promise<number> | null = issue(bufs[0]!);
+    try {
+      for (;;) {
+        const n: number = await inflight!;
+        inflight = null;
+        if (n < 0) throw readErr;
+        const eof = n === 0;
         consumed += n;
-      }
-      if (parser === null) {
-        if (end === 0 && eof) throw new UserError(`empty file, not a pcap or pcapng file: ${this.name}`);
-        if (end < 4 && !eof && end < buf.length) continue;
-        parser = this.detect(buf, end);
-        this.parser = parser;
-        if (this.stopped) parser.halt();
-      }
-      let pos: number;
-      try {
-        pos = parser.parse(buf, 0, end, sink);
-      } catch (err) {
-        if (err instanceof UserError) {
-          // Same wording as detect() when the magic matched but the header does not hold up.
-          const msg = err.message === NOT_A_CAPTURE ? `${NOT_A_CAPTURE}: ${this.name}` : `${this.name}: ${err.message}`;
-          throw new UserError(msg, err.hint);
+        let buf = bufs[cur]!;
+        let at = buf.length - chunkSize; // where this read landed
+        const left = tailEnd - tailStart;
+        if (left > at) {
+          // The tail does not fit in front (a record longer than the head room): a bigger buffer.
+          head = Math.max(left, parser?.need ?? 0);
+          const bigger = Buffer.allocUnsafeSlow(head + chunkSize);
+          buf.copy(bigger, head, at, at + n);
+          bufs[cur] = buf = bigger;
+          at = head;
         }
-        throw err;
-      }
-      if (this.stopped) return;
-      const left = end - pos;
-      if (eof) {
-        if (left > 0) this.warnCut(parser);
-        return;
-      }
-      // Keep the incomplete tail; make room for the next unit if it is bigger than the buffer.
-      const need = parser.need;
-      if (need > buf.length) {
-        if (left + (reader.size - consumed) < need) {
+        const start = at - left;
+        if (left > 0) prev!.copy(buf, start, tailStart, tailEnd);
+        const end = at + n;
+        // Read the next chunk into the other buffer while this one is parsed.
+        if (!eof) {
+          cur ^= 1;
+          if (bufs[cur]!.length !== head + chunkSize) bufs[cur] = Buffer.allocUnsafeSlow(head + chunkSize);
+          inflight = issue(bufs[cur]!);
+        }
+        if (parser === null) {
+          if (end === start && eof) throw new UserError(`empty file, not a pcap or pcapng file: ${this.name}`);
+          if (end - start >= 4 || eof) {
+            parser = this.detect(buf, start, end);
+            this.parser = parser;
+            if (this.stopped) parser.halt();
+          }
+        }
+        let pos = start;
+        if (parser !== null) {
+          try {
+            pos = parser.parse(buf, start, end, sink);
+          } catch (err) {
+            if (err instanceof UserError) {
+              // Same wording as detect() when the magic matched but the header does not hold up.
+              const msg = err.message === NOT_A_CAPTURE ? `${NOT_A_CAPTURE}: ${this.name}` : `${this.name}: ${err.message}`;
+              throw new UserError(msg, err.hint);
+            }
+            throw err;
+          }
+        }
+        if (this.stopped) return;
+        const rest = end - pos;
+        if (eof) {
+          if (rest > 0 && parser !== null) this.warnCut(parser);
+          return;
+        }
+        if (parser !== null && rest > 0 && parser.need > rest && rest + (reader.size - consumed) < parser.need) {
           // The file ends before this record does: report the cut without allocating for it.
           this.warnCut(parser);
           return;
         }
-        const bigger = Buffer.allocUnsafeSlow(Math.max(need, chunkSize));
-        buf.copy(bigger, 0, pos, end);
-        buf = bigger;
-      } else if (left > 0 && pos > 0) {
-        buf.copyWithin(0, pos, end);
-      } else if (left === 0 && buf.length > chunkSize) {
-        // Back to the normal size once an oversized record has gone through.
-        buf = Buffer.allocUnsafeSlow(chunkSize);
+        prev = buf;
+        tailStart = pos;
+        tailEnd = end;
+        // Back to the normal head room once an oversized record has gone through.
+        if (rest <= baseHead) head = baseHead;
+        // Let signals, timers and stop() in between chunks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.stopped) return;
       }
-      end = left;
-      // Let signals, timers and stop() in between chunks.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.stopped) return;
+    } finally {
+      // Never leave a read running into a buffer (or a file handle) the caller is about to drop.
+      if (inflight !== null) await inflight;
     }
   }
 
-  private detect(buf: Buffer, end: number): CaptureParser {
-    if (looksLikePcapngPrefix(buf, 0, end)) return new PcapngParser();
-    if (looksLikePcapPrefix(buf, 0, end)) return new PcapParser();
+  private detect(buf: Buffer, start: number, end: number): CaptureParser {
+    if (looksLikePcapngPrefix(buf, start, end)) return new PcapngParser();
+    if (looksLikePcapPrefix(buf, start, end)) return new PcapParser();
     throw new UserError(`${NOT_A_CAPTURE}: ${this.name}`);
   }
 
