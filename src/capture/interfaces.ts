@@ -95,11 +95,23 @@ export function namespaceLocalAddresses(into = new LocalAddresses()): LocalAddre
   return into;
 }
 
-/** Sum of the kernel's packet counters for an interface (for the dropped estimate). */
-export function kernelPacketCount(name: string): number | null {
+const ARPHRD_LOOPBACK = 772;
+
+function isLoopback(name: string, sysRoot: string): boolean {
   try {
-    const rx = Number(readFileSync(`/sys/class/net/${name}/statistics/rx_packets`, 'utf8'));
-    const tx = Number(readFileSync(`/sys/class/net/${name}/statistics/tx_packets`, 'utf8'));
+    return Number(readFileSync(`${sysRoot}/${name}/type`, 'utf8')) === ARPHRD_LOOPBACK;
+  } catch {
+    return false;
+  }
+}
+
+/** The kernel's count of packets an interface carried (for the dropped estimate). */
+export function kernelPacketCount(name: string, sysRoot = '/sys/class/net'): number | null {
+  try {
+    const rx = Number(readFileSync(`${sysRoot}/${name}/statistics/rx_packets`, 'utf8'));
+    // Loopback counts every packet twice, sent and received; a capture on it sees each once.
+    if (isLoopback(name, sysRoot)) return Number.isFinite(rx) ? rx : null;
+    const tx = Number(readFileSync(`${sysRoot}/${name}/statistics/tx_packets`, 'utf8'));
     return Number.isFinite(rx + tx) ? rx + tx : null;
   } catch {
     return null;
