@@ -41,8 +41,10 @@ export type WindowRates = Omit<Rates, 'peak'>;
 
 /**
  * Row layout: the per-row counters a packet updates share one 64-byte block
- * (8 doubles), and a second's rx and tx slots sit side by side in the ring,
- * so counting a packet touches two cache lines of a row, not seven.
+ * (8 doubles), bytes of the row's current second included: they reach the
+ * ring (a second's rx and tx slots side by side) when the row moves on to
+ * another second or is read. Counting a packet touches one cache line of a
+ * row, and the ring line about once per row and second.
  */
 const F = 8;
 const LAST_SEC = 0;
@@ -50,8 +52,9 @@ const RX_BYTES = 1;
 const TX_BYTES = 2;
 const PACKETS = 3;
 const LAST_SEEN = 4;
-const RX_SUM = 5;
-const TX_SUM = 6;
+/** bytes of second LAST_SEC not yet added to its ring slot */
+const RX_CUR = 5;
+const TX_CUR = 6;
 const PEAK = 7;
 /** Ring words per row: RING_SECONDS × (rx, tx). */
 const RW = 2 * R;
@@ -61,12 +64,15 @@ export class StatsStore {
   private row: Float64Array;
   /** per row, RING_SECONDS (rx, tx) pairs of per-second bytes */
   private ring: Uint32Array;
+  /** per row, (rx, tx) sums of the row's ring slots, kept as slots change */
+  private sums: Float64Array;
   private capacity: number;
 
   constructor(capacity: number) {
     this.capacity = capacity;
     this.row = newRows(capacity);
     this.ring = new Uint32Array(capacity * RW);
+    this.sums = new Float64Array(capacity * 2);
   }
 
   grow(capacity: number): void {
@@ -77,6 +83,9 @@ export class StatsStore {
     const ring = new Uint32Array(capacity * RW);
     ring.set(this.ring);
     this.ring = ring;
+    const sums = new Float64Array(capacity * 2);
+    sums.set(this.sums);
+    this.sums = sums;
     this.capacity = capacity;
   }
 
@@ -89,9 +98,11 @@ export class StatsStore {
     row[o + TX_BYTES] = 0;
     row[o + PACKETS] = 0;
     row[o + LAST_SEEN] = 0;
-    row[o + RX_SUM] = 0;
-    row[o + TX_SUM] = 0;
+    row[o + RX_CUR] = 0;
+    row[o + TX_CUR] = 0;
     row[o + PEAK] = 0;
+    this.sums[id * 2] = 0;
+    this.sums[id * 2 + 1] = 0;
   }
 
   /** Cumulative received bytes of row id. */
@@ -140,34 +151,78 @@ export class StatsStore {
 
   /** Hot path: count one packet of `bytes` at second `sec`. */
   add(id: number, sec: number, bytes: number, tx: boolean, tsMs: number): void {
-    const eff = this.roll(id, sec);
-    this.count(id, (id * R + ringSlot(eff)) * 2, bytes, tx, tsMs);
+    if (this.row[id * F + LAST_SEC] === sec) this.count(id, bytes, tx, tsMs);
+    else this.countLate(id, this.roll(id, sec), bytes, tx, tsMs);
   }
 
   /** Hot path: `add` at the packet clock (same counting, no boxed arguments). */
   addAt(id: number, bytes: number, tx: boolean, c: PacketClock): void {
     const sec = c[0]!;
-    const k = this.row[id * F + LAST_SEC] === sec ? c[2]! : ringSlot(this.roll(id, sec));
-    this.count(id, (id * R + k) * 2, bytes, tx, c[1]!);
+    if (this.row[id * F + LAST_SEC] === sec) this.count(id, bytes, tx, c[1]!);
+    else this.countLate(id, this.roll(id, sec), bytes, tx, c[1]!);
   }
 
-  private count(id: number, slot: number, bytes: number, tx: boolean, tsMs: number): void {
-    const ring = this.ring;
+  /** A packet in the row's current second: its row block only. */
+  private count(id: number, bytes: number, tx: boolean, tsMs: number): void {
     const row = this.row;
     const o = id * F;
-    const at = tx ? slot + 1 : slot;
-    const old = ring[at]!;
-    const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-    ring[at] = v;
     if (tx) {
-      row[o + TX_SUM]! += v - old;
+      row[o + TX_CUR]! += bytes;
       row[o + TX_BYTES]! += bytes;
     } else {
-      row[o + RX_SUM]! += v - old;
+      row[o + RX_CUR]! += bytes;
       row[o + RX_BYTES]! += bytes;
     }
     row[o + PACKETS]! += 1;
     row[o + LAST_SEEN] = tsMs;
+  }
+
+  /** After roll(): second `eff` is the row's current one, or an older second still in the ring. */
+  private countLate(id: number, eff: number, bytes: number, tx: boolean, tsMs: number): void {
+    if (eff === this.row[id * F + LAST_SEC]) {
+      this.count(id, bytes, tx, tsMs);
+      return;
+    }
+    const ring = this.ring;
+    const at = (id * R + ringSlot(eff)) * 2 + (tx ? 1 : 0);
+    const old = ring[at]!;
+    const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
+    ring[at] = v;
+    this.sums[id * 2 + (tx ? 1 : 0)]! += v - old;
+    const row = this.row;
+    const o = id * F;
+    row[o + (tx ? TX_BYTES : RX_BYTES)]! += bytes;
+    row[o + PACKETS]! += 1;
+    row[o + LAST_SEEN] = tsMs;
+  }
+
+  /**
+   * Add the current second's bytes to its ring slot (saturating there, as
+   * adding each packet there would: all terms are ≥ 0).
+   */
+  private flush(id: number): void {
+    const row = this.row;
+    const o = id * F;
+    const rx = row[o + RX_CUR]!;
+    const tx = row[o + TX_CUR]!;
+    if (rx === 0 && tx === 0) return;
+    const at = (id * R + ringSlot(row[o + LAST_SEC]!)) * 2;
+    const ring = this.ring;
+    const sums = this.sums;
+    if (rx !== 0) {
+      const old = ring[at]!;
+      const v = old + rx > SLOT_MAX ? SLOT_MAX : old + rx;
+      ring[at] = v;
+      sums[id * 2]! += v - old;
+      row[o + RX_CUR] = 0;
+    }
+    if (tx !== 0) {
+      const old = ring[at + 1]!;
+      const v = old + tx > SLOT_MAX ? SLOT_MAX : old + tx;
+      ring[at + 1] = v;
+      sums[id * 2 + 1]! += v - old;
+      row[o + TX_CUR] = 0;
+    }
   }
 
   /**
@@ -183,6 +238,8 @@ export class StatsStore {
     const row = this.row;
     const d = dst * F;
     const o = src * F;
+    from.flush(src);
+    this.flush(dst);
     const srcSec = fr[o + LAST_SEC]!;
     if (srcSec >= 0) {
       const dstSec = row[d + LAST_SEC]!;
@@ -197,8 +254,8 @@ export class StatsStore {
         const b = (src * R + k) * 2;
         const rx = clampSlot(ring[a]! + sign * fring[b + fromRx]!);
         const tx = clampSlot(ring[a + 1]! + sign * fring[b + fromTx]!);
-        row[d + RX_SUM]! += rx - ring[a]!;
-        row[d + TX_SUM]! += tx - ring[a + 1]!;
+        this.sums[dst * 2]! += rx - ring[a]!;
+        this.sums[dst * 2 + 1]! += tx - ring[a + 1]!;
         ring[a] = rx;
         ring[a + 1] = tx;
       }
@@ -214,6 +271,7 @@ export class StatsStore {
    * when less than the window has passed. `elapsed` is in seconds (> 0).
    */
   rates(id: number, nowSec: number, elapsed: number, out: WindowRates): void {
+    this.flush(id);
     const last = this.row[id * F + LAST_SEC]!;
     let rx1 = 0,
       tx1 = 0,
@@ -272,6 +330,7 @@ export class StatsStore {
    * must stay cheap with 100 000 rows.
    */
   score40(id: number, nowSec: number, elapsed: number): number {
+    this.flush(id);
     const row = this.row;
     const o = id * F;
     const last = row[o + LAST_SEC]!;
@@ -282,19 +341,19 @@ export class StatsStore {
     let rx40: number;
     let tx40: number;
     if (last === nowSec - 1) {
-      rx40 = row[o + RX_SUM]!;
-      tx40 = row[o + TX_SUM]!;
+      rx40 = this.sums[id * 2]!;
+      tx40 = this.sums[id * 2 + 1]!;
     } else if (last === nowSec) {
       const k = (base + ringSlot(last)) * 2;
-      rx40 = row[o + RX_SUM]! - ring[k]!;
-      tx40 = row[o + TX_SUM]! - ring[k + 1]!;
+      rx40 = this.sums[id * 2]! - ring[k]!;
+      tx40 = this.sums[id * 2 + 1]! - ring[k + 1]!;
     } else if (last < nowSec - 1) {
       // Idle for a while: the window lost the ring's oldest `gone` seconds.
       // Read whichever part is shorter (at most half the ring).
       const gone = nowSec - 1 - last;
       if (gone <= R - gone) {
-        rx40 = row[o + RX_SUM]! - sumSlots(ring, base, 0, last - R + 1, gone);
-        tx40 = row[o + TX_SUM]! - sumSlots(ring, base, 1, last - R + 1, gone);
+        rx40 = this.sums[id * 2]! - sumSlots(ring, base, 0, last - R + 1, gone);
+        tx40 = this.sums[id * 2 + 1]! - sumSlots(ring, base, 1, last - R + 1, gone);
       } else {
         rx40 = sumSlots(ring, base, 0, nowSec - R, R - gone);
         tx40 = sumSlots(ring, base, 1, nowSec - R, R - gone);
@@ -332,17 +391,19 @@ export class StatsStore {
     const last = row[o + LAST_SEC]!;
     if (last === sec) return sec;
     if (sec < last) return sec > last - R ? sec : last;
+    this.flush(id);
     const ring = this.ring;
+    const sums = this.sums;
     const base = id * R;
     if (last < 0 || sec - last >= R) {
       ring.fill(0, base * 2, base * 2 + RW);
-      row[o + RX_SUM] = 0;
-      row[o + TX_SUM] = 0;
+      sums[id * 2] = 0;
+      sums[id * 2 + 1] = 0;
     } else {
       for (let s = last + 1, k = ringSlot(last + 1); s <= sec; s++, k = k === R - 1 ? 0 : k + 1) {
         const at = (base + k) * 2;
-        row[o + RX_SUM]! -= ring[at]!;
-        row[o + TX_SUM]! -= ring[at + 1]!;
+        sums[id * 2]! -= ring[at]!;
+        sums[id * 2 + 1]! -= ring[at + 1]!;
         ring[at] = 0;
         ring[at + 1] = 0;
       }
