@@ -84,6 +84,12 @@ export class Engine implements FrameSink {
   startMs: number;
   /** second currently being filled; -1 before the first packet/tick */
   curSec = -1;
+  /**
+   * Packets crossing a second boundary close it (files: capture time drives
+   * everything). Live sources turn this off and close seconds from a timer
+   * between drains, so building a snapshot never stalls the drain itself.
+   */
+  advanceOnPackets = true;
   lastTsMs = 0;
   private seq = 0;
   private pending: number[] = [];
@@ -154,7 +160,7 @@ export class Engine implements FrameSink {
       this.curSec = Math.floor(tsMs / 1000);
     }
     const sec = Math.floor(tsMs / 1000);
-    if (sec > this.curSec) this.advanceTo(sec);
+    if (sec > this.curSec && this.advanceOnPackets) this.advanceTo(sec);
     if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
     this.packets++;
     const clk = this.clk;

@@ -27,6 +27,7 @@ export function runEngine(source: PacketSource, engine: Engine, clock: () => num
     };
   }
   if (!source.recordedTime) {
+    engine.advanceOnPackets = false;
     timer = setInterval(() => {
       const now = clock();
       engine.advanceTo(Math.floor(now / 1000));
