@@ -84,7 +84,8 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   const engine: Engine = new Engine({
     interfaceName: config.interfaceName,
     filter: config.filter,
-    localLabel: config.nets.length > 0 ? config.nets.join(', ') : `addresses of ${config.interfaceName === 'any' ? 'this host' : config.interfaceName}`,
+    // local = every address of this network namespace (DESIGN §2), plus --net prefixes
+    localLabel: config.nets.length > 0 ? `this host's addresses, ${config.nets.join(', ')}` : "this host's addresses",
     local,
     resolver,
     maxRows: config.maxRows,
