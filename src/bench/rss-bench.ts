@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalAddresses } from '../core/local-addresses.js';
+import { captureEnv } from '../engine/child-feed.js';
 import { Engine } from '../engine/engine.js';
 import { LinkType } from '../decode/packet-info.js';
 import { parseAddress } from '../util/address.js';
@@ -107,7 +108,8 @@ function childSoak(minutes: number): object {
 }
 
 function runChild(mode: string): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode], { maxBuffer: 16 * MB, timeout: 600_000 });
+  // the engine's environment as the capture process gets it (captureEnv: allocator settings)
+  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode], { maxBuffer: 16 * MB, timeout: 600_000, env: captureEnv() });
   return JSON.parse(out.toString()) as Record<string, unknown>;
 }
 

@@ -12,15 +12,6 @@ import { runEngine, type EngineRun } from './run-engine.js';
 /** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
 export const monotonicClock = (): number => performance.timeOrigin + performance.now();
 
-/**
- * The capture process reads /proc through libuv's threadpool (4 threads by default), and a
- * rescan queues dozens of small reads at once (every namespace's tables, the pid walk): the fd
- * read of a brand-new process then waits behind them, and a 50 ms client is gone before it is
- * read (measured here: 5 of 12 such connections attributed with 4 threads, 10 of 12 with 16).
- * The pool is sized when the process starts, so this is set in the environment the capture
- * child inherits (this module is loaded by the parent before it forks); a user's value wins.
- */
-process.env.UV_THREADPOOL_SIZE ??= '16';
 
 /** How often the kernel's packet counters are read for the dropped estimate. */
 const DROP_SAMPLE_MS = 250;

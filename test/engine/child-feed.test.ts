@@ -89,3 +89,11 @@ describe('childFeed: the capture process and its interface', () => {
     expect(r.snaps.at(-1)!.notices).toEqual(['fake0 is down — waiting']);
   });
 });
+
+describe('the capture process environment', () => {
+  it('sizes the threadpool and keeps large allocations returnable, unless the user chose otherwise', async () => {
+    const { captureEnv } = await import('../../src/engine/child-feed.js');
+    expect(captureEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', UV_THREADPOOL_SIZE: '16', MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(captureEnv({ UV_THREADPOOL_SIZE: '4', MALLOC_MMAP_THRESHOLD_: '0' })).toMatchObject({ UV_THREADPOOL_SIZE: '4', MALLOC_MMAP_THRESHOLD_: '0' });
+  });
+});
