@@ -92,9 +92,10 @@ export function fmt(n: number, digits = 2): string {
 }
 
 /** Why the namespace measurements cannot run here, or null. */
-export function netnsUnavailable(tools: string[]): string | null {
+/** Why namespace tests or benchmarks cannot run here, or null when they can. */
+export function netnsUnavailable(tools: string[] = []): string | null {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces)';
-  for (const t of ['ip', ...tools]) if (!hasCommand(t)) return `needs ${t}`;
+  for (const t of ['ip', ...tools]) if (!hasCommand(t)) return `needs ${t} (apt-get install -y ${t === 'ip' ? 'iproute2' : t})`;
   return null;
 }
 

@@ -1,18 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { lineReader } from '../../src/bench/bench-util.js';
 
-/** Why namespace tests cannot run here, or null when they can. */
-export function netnsUnavailable(tools: string[] = []): string | null {
-  if (process.getuid?.() !== 0) return 'needs root (network namespaces)';
-  for (const t of ['ip', ...tools]) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' });
-    } catch {
-      return `needs ${t} (apt-get install -y ${t === 'ip' ? 'iproute2' : t})`;
-    }
-  }
-  return null;
-}
+export { netnsUnavailable } from '../../src/bench/bench-util.js';
 
 export interface NsPair {
   a: string;
@@ -115,35 +105,8 @@ export function ifaceBytes(pair: NsPair, ns: string, dev: string): { rx: number;
 
 /** Collect stdout lines of a child as they come. */
 export function lines(child: ChildProcess): { all: string[]; next(pred: (l: string) => boolean, timeoutMs: number): Promise<string> } {
-  const all: string[] = [];
-  const waiters: { pred: (l: string) => boolean; resolve: (l: string) => void }[] = [];
-  let buf = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (d: string) => {
-    buf += d;
-    let i;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      const l = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      all.push(l);
-      for (const w of [...waiters]) {
-        if (w.pred(l)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(l);
-        }
-      }
-    }
-  });
-  return {
-    all,
-    next: (pred, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const hit = all.find(pred);
-        if (hit) return resolve(hit);
-        const t = setTimeout(() => reject(new Error(`timed out waiting for output; got ${all.length} lines`)), timeoutMs);
-        waiters.push({ pred, resolve: (l) => (clearTimeout(t), resolve(l)) });
-      }),
-  };
+  const r = lineReader(child);
+  return { all: r.all, next: r.wait };
 }
 
 export const WIRETOP = new URL('../../bin/wiretop.js', import.meta.url).pathname;
