@@ -211,10 +211,6 @@ export class LiveSource implements PacketSource {
     return { frames: this.frames, dropped: null };
   }
 
-  /** For tests: the buffer cap writes into stays referenced while capturing. */
-  get holdsBuffer(): boolean {
-    return this.buffer !== null;
-  }
 }
 
 function firstLine(err: unknown): string {

@@ -110,10 +110,6 @@ export class KeyTable {
     return this.rowKeys[id * this.width + i]!;
   }
 
-  /** Copy row id's key into out (off the hot path). */
-  copyKey(id: number, out: Uint32Array): void {
-    out.set(this.rowKeys.subarray(id * this.width, id * this.width + this.width));
-  }
 
   remove(id: number): void {
     const hash = this.rowHash[id]!;

@@ -16,6 +16,7 @@ function send(msg: ChildMessage): void {
 }
 
 let run: EngineRun | null = null;
+let watch: ((pids: number[]) => void) | null = null;
 
 /**
  * Scheduling priority of the capture process when it may raise it (root or CAP_SYS_NICE).
@@ -57,7 +58,9 @@ process.on('message', (raw: ParentMessage) => {
   if (raw.type === 'start' && run === null) {
     try {
       raisePriority();
-      run = startLiveEngine(raw.config, (snap) => send({ type: 'snapshot', snap })).run;
+      const live = startLiveEngine(raw.config, (snap) => send({ type: 'snapshot', snap }));
+      run = live.run;
+      watch = live.watch;
       run.done.then(
         () => {
           send({ type: 'end' });
@@ -70,6 +73,8 @@ process.on('message', (raw: ParentMessage) => {
     }
   } else if (raw.type === 'command' && raw.command.type === 'stop') {
     run?.stop();
+  } else if (raw.type === 'command' && raw.command.type === 'watch-pids') {
+    watch?.(raw.command.pids); // CPU/memory for the processes on screen, whatever their rank
   }
 });
 

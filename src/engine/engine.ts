@@ -34,7 +34,7 @@ export interface EngineOptions {
 }
 
 /** Connection flags. */
-export const ConnFlag = { LOCAL_SENT: 1, NOT_RESOLVABLE: 2 } as const;
+export const ConnFlag = { LOCAL_SENT: 1 } as const;
 /** connOwner values below zero */
 export const OwnerState = { PENDING: -1, NONE: -2 } as const;
 

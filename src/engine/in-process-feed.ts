@@ -31,7 +31,6 @@ export function inProcessFeed(source: PacketSource, options: Omit<EngineOptions,
     },
     send: (cmd: EngineCommand) => {
       if (cmd.type === 'stop') void run.then((r) => r.stop());
-      if (cmd.type === 'set-row-limit') engine.opts.rowLimit = cmd.rows;
     },
     stop: async () => {
       (await run).stop();

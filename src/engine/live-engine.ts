@@ -24,7 +24,9 @@ const USAGE_ROWS = 40;
  * (or in-process by tests). Snapshots are enriched with CPU/memory of the
  * top processes, sampled asynchronously and throttled.
  */
-export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot) => void): { run: EngineRun; engine: Engine } {
+export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot) => void): { run: EngineRun; engine: Engine; watch(pids: number[]): void } {
+  /** pids the screen shows (the UI's watch-pids): sampled too, whatever their rank */
+  let watched: number[] = [];
   const local = namespaceLocalAddresses();
   for (const n of config.nets) {
     const c = parseCidr(n);
@@ -96,7 +98,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
             p.memory = u.memory;
           }
         }
-        const pids = snap.processes.slice(0, USAGE_ROWS).flatMap((p) => (p.pid !== null ? [p.pid] : []));
+        const pids = [...new Set([...snap.processes.slice(0, USAGE_ROWS).flatMap((p) => (p.pid !== null ? [p.pid] : [])), ...watched])];
         void usage.sample(pids).then(
           (m) => (usageSamples = new Map([...m].map(([pid, s]) => [pid, { cpu: s.cpu, memory: s.memory }]))),
           () => undefined,
@@ -108,5 +110,5 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   });
   const run = runEngine(source, engine, monotonicClock);
   void run.done.finally(() => resolver?.close()).catch(() => undefined);
-  return { run, engine };
+  return { run, engine, watch: (pids) => (watched = pids.filter((p) => Number.isInteger(p) && p > 0).slice(0, 200)) };
 }

@@ -68,11 +68,6 @@ export class Owners {
     return this.infos[id] ?? null;
   }
 
-  /** Ids of live rows. */
-  *liveIds(): IterableIterator<number> {
-    for (let id = 0; id < this.next; id++) if (this.keys[id] !== undefined) yield id;
-  }
-
   get idLimit(): number {
     return this.next;
   }

@@ -3,8 +3,6 @@ import type { Snapshot } from '../core/snapshot.js';
 /** Commands the UI or reporters send to the engine (across the process boundary). */
 export type EngineCommand =
   | { type: 'stop' }
-  /** how many rows of each kind the snapshots carry */
-  | { type: 'set-row-limit'; rows: number }
   /** processes whose CPU/memory should be sampled (rows on screen) */
   | { type: 'watch-pids'; pids: number[] };
 

@@ -39,11 +39,6 @@ export function formatAddress(w: ArrayLike<number>, at = 0): string {
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
 }
 
-export function formatEndpoint(w: ArrayLike<number>, port: number, at = 0): string {
-  const a = formatAddress(w, at);
-  return isV4Mapped(w, at) ? `${a}:${port}` : `[${a}]:${port}`;
-}
-
 /** Parse an IPv4 or IPv6 literal into four words; null when it is not one. */
 export function parseAddress(text: string): Uint32Array | null {
   const out = new Uint32Array(4);

@@ -56,6 +56,9 @@ describe.skipIf(why !== null)(`the TUI under tmux with live traffic${why ? ` (sk
       expect(headerLine(s, 'HOST (')).toMatch(/TOTAL▼/);
       // the busier peer on top
       s = await t.waitFor('fast peer above slow peer', (x) => rowOf(x, fast) >= 0 && rowOf(x, fast) < rowOf(x, slow));
+      // Seconds keep arriving: the graph of the selected row covers at least 3 recorded seconds
+      // (a capture that stopped publishing after its first snapshot fails here).
+      s = await t.waitFor('three recorded seconds', (x) => x.some((l) => /· last ([3-9]|\d\d+) s ─/.test(l)), 10_000);
 
       // 4. Enter drills into the selected (top) host: its processes and connections; Esc returns.
       t.keys('Enter');
