@@ -116,6 +116,30 @@ export function cleanupAll(): void {
   }
 }
 
+/** Kill every process left in these network namespaces, then delete them (missing ones are skipped). */
+export function deleteNamespaces(names: string[]): void {
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+  for (const ns of names) {
+    if (!existsSync(`/run/netns/${ns}`)) continue;
+    try {
+      for (const pid of ip('netns', 'pids', ns).toString().split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    } catch {
+      /* ignore */
+    }
+    try {
+      ip('netns', 'del', ns);
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
 export interface BenchPair {
   a: string;
   b: string;
@@ -149,25 +173,7 @@ export function createBenchPair(tag: string, subnet: number, extraAddresses = 0)
   const children: ChildProcess[] = [];
   const cleanup = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    for (const ns of [a, b]) {
-      if (!existsSync(`/run/netns/${ns}`)) continue;
-      try {
-        for (const pid of ip('netns', 'pids', ns).toString().split('\n').filter(Boolean)) {
-          try {
-            process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            /* gone */
-          }
-        }
-      } catch {
-        /* ignore */
-      }
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        /* ignore */
-      }
-    }
+    deleteNamespaces([a, b]);
   };
   cleanup();
   const unregister = onCleanup(cleanup);

@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { lineReader } from '../../src/bench/bench-util.js';
+import { deleteNamespaces, lineReader } from '../../src/bench/bench-util.js';
 
 export { netnsUnavailable } from '../../src/bench/bench-util.js';
 
@@ -38,30 +37,7 @@ export function createPair(tag: string, subnet: number): NsPair {
   const children: ChildProcess[] = [];
   const cleanup = () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    for (const ns of [a, b]) {
-      if (existsSync(`/run/netns/${ns}`)) {
-        try {
-          ip('netns', 'pids', ns)
-            .toString()
-            .split('\n')
-            .filter(Boolean)
-            .forEach((pid) => {
-              try {
-                process.kill(Number(pid), 'SIGKILL');
-              } catch {
-                /* gone */
-              }
-            });
-        } catch {
-          /* ignore */
-        }
-        try {
-          ip('netns', 'del', ns);
-        } catch {
-          /* ignore */
-        }
-      }
-    }
+    deleteNamespaces([a, b]);
   };
   cleanup();
   ip('netns', 'add', a);
