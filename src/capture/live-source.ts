@@ -108,6 +108,7 @@ export class LiveSource implements PacketSource {
     try {
       linkName = cap.open(this.opts.interfaceName, this.opts.filter ?? '', ring, buffer);
     } catch (err) {
+      keepFailedOpen(cap, buffer);
       throw capOpenError(err, this.opts.interfaceName, this.opts.filter, () => this.opensWithoutFilter(Cap, ring));
     }
     const linkType = LINK_NAMES[linkName];
@@ -194,9 +195,11 @@ export class LiveSource implements PacketSource {
   /** After a failed open with a filter: does the interface open without one (so the filter is at fault)? */
   private opensWithoutFilter(Cap: typeof CapClass, ring: number): boolean {
     const probe = new Cap();
+    const probeBuffer = Buffer.alloc(65_535);
     try {
-      probe.open(this.opts.interfaceName, '', Math.min(ring, 1024 * 1024), Buffer.alloc(65_535));
+      probe.open(this.opts.interfaceName, '', Math.min(ring, 1024 * 1024), probeBuffer);
     } catch {
+      keepFailedOpen(probe, probeBuffer);
       return false;
     }
     try {
@@ -211,6 +214,18 @@ export class LiveSource implements PacketSource {
     return { frames: this.frames, dropped: null };
   }
 
+}
+
+/**
+ * A Cap whose open() failed after pcap_create holds a half-set-up handle: its
+ * destructor then stops a libuv poll handle that was never initialised and
+ * the process segfaults when GC collects it. Such objects (and the buffer
+ * whose raw pointer they kept) are never released; the capture process exits
+ * right after a failed open anyway.
+ */
+const failedOpens: unknown[] = [];
+function keepFailedOpen(cap: CapClass, buffer: Buffer): void {
+  failedOpens.push(cap, buffer);
 }
 
 function firstLine(err: unknown): string {

@@ -88,12 +88,15 @@ process.on('SIGTERM', () => run?.stop());
 
 function fail(err: unknown): void {
   const user = err instanceof UserError;
-  send({
+  const code = user ? 2 : 1;
+  const msg: ChildMessage = {
     type: 'error',
     message: err instanceof Error ? err.message : String(err),
     hint: user ? (err.hint ?? null) : null,
     user,
     iface: err instanceof InterfaceUnavailableError,
-  });
-  setTimeout(() => process.exit(user ? 2 : 1), 50);
+  };
+  // Exit as soon as the parent has the message (at the latest after 200 ms).
+  if (process.connected && process.send) process.send(msg, () => process.exit(code));
+  setTimeout(() => process.exit(code), 200).unref();
 }
