@@ -1,5 +1,7 @@
 import { KeyTable } from './key-table.js';
 
+const FEW = 8;
+
 /**
  * "Is this address ours?" for every packet: exact addresses of this network
  * namespace (hash lookup, no allocation) plus `--net` prefixes, plus the MACs
@@ -7,6 +9,9 @@ import { KeyTable } from './key-table.js';
  */
 export class LocalAddresses {
   private exact = new KeyTable(4, 1 << 16, 64);
+  /** the exact addresses again, 4 words each, while there are few: scanned instead of hashed */
+  private few = new Uint32Array(4 * FEW);
+  private fewCount = 0;
   private prefixes: { words: Uint32Array; bits: number }[] = [];
   private macs = new Set<number>();
 
@@ -14,7 +19,12 @@ export class LocalAddresses {
     const k = this.exact.scratch;
     for (let i = 0; i < 4; i++) k[i] = words[i]! >>> 0;
     const h = this.exact.hashScratch();
-    if (this.exact.find(h) < 0) this.exact.insert(h);
+    if (this.exact.find(h) >= 0) return;
+    this.exact.insert(h);
+    if (this.exact.size <= FEW) {
+      this.few.set(k, this.fewCount * 4);
+      this.fewCount++;
+    }
   }
 
   /** bits counts over the 128-bit form (IPv4 prefixes are given +96). */
@@ -32,7 +42,16 @@ export class LocalAddresses {
   }
 
   has(words: Uint32Array): boolean {
-    if (this.exact.size > 0) {
+    const n = this.exact.size;
+    if (n <= FEW) {
+      // a host has a handful of addresses: comparing beats hashing (this runs twice per packet)
+      const few = this.few;
+      const w3 = words[3]!;
+      for (let i = 0; i < n; i++) {
+        const o = i * 4;
+        if (few[o + 3] === w3 && few[o + 2] === words[2] && few[o + 1] === words[1] && few[o] === words[0]) return true;
+      }
+    } else {
       const k = this.exact.scratch;
       k[0] = words[0]!;
       k[1] = words[1]!;

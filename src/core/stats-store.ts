@@ -18,33 +18,14 @@ function ringSlot(s: number): number {
   return s - Math.floor(s / R) * R;
 }
 
-/**
- * The packet clock shared by an engine's stores, so the per-packet call
- * passes no floating-point values (each would be boxed on the heap):
- * [0] second, [1] ms timestamp, [2] ring slot of the second.
- */
-export type PacketClock = Float64Array;
-export function newPacketClock(): PacketClock {
-  return new Float64Array(3);
-}
-/** Set the clock for a packet at tsMs (second and slot recomputed only when the second changes). */
-export function setPacketClock(c: PacketClock, sec: number, tsMs: number): void {
-  if (c[0] !== sec) {
-    c[0] = sec;
-    c[2] = ringSlot(sec);
-  }
-  c[1] = tsMs;
-}
-
 /** Window rates of one row (the snapshot's Rates without the peak). */
 export type WindowRates = Omit<Rates, 'peak'>;
 
 /**
- * Row layout: the per-row counters a packet updates share one 64-byte block
- * (8 doubles), bytes of the row's current second included: they reach the
- * ring (a second's rx and tx slots side by side) when the row moves on to
- * another second or is read. Counting a packet touches one cache line of a
- * row, and the ring line about once per row and second.
+ * Row layout: the counters an update touches share one 64-byte block (8
+ * doubles), bytes of the row's current second included: they reach the ring
+ * (a second's rx and tx slots side by side) when the row moves on to another
+ * second or is read.
  */
 const F = 8;
 const LAST_SEC = 0;
@@ -149,51 +130,36 @@ export class StatsStore {
     return out;
   }
 
-  /** Hot path: count one packet of `bytes` at second `sec`. */
-  add(id: number, sec: number, bytes: number, tx: boolean, tsMs: number): void {
-    if (this.row[id * F + LAST_SEC] === sec) this.count(id, bytes, tx, tsMs);
-    else this.countLate(id, this.roll(id, sec), bytes, tx, tsMs);
-  }
-
-  /** Hot path: `add` at the packet clock (same counting, no boxed arguments). */
-  addAt(id: number, bytes: number, tx: boolean, c: PacketClock): void {
-    const sec = c[0]!;
-    if (this.row[id * F + LAST_SEC] === sec) this.count(id, bytes, tx, c[1]!);
-    else this.countLate(id, this.roll(id, sec), bytes, tx, c[1]!);
-  }
-
-  /** A packet in the row's current second: its row block only. */
-  private count(id: number, bytes: number, tx: boolean, tsMs: number): void {
+  /**
+   * Count `rx` and `tx` bytes of `packets` packets at second `sec`, the last
+   * of them at `lastMs`. The engine calls this once per row and second with
+   * what the row gathered (not once per packet), and for the odd packet that
+   * takes a slow path.
+   */
+  add(id: number, sec: number, rx: number, tx: number, packets: number, lastMs: number): void {
     const row = this.row;
     const o = id * F;
-    if (tx) {
-      row[o + TX_CUR]! += bytes;
-      row[o + TX_BYTES]! += bytes;
+    const eff = row[o + LAST_SEC] === sec ? sec : this.roll(id, sec);
+    if (eff === row[o + LAST_SEC]) {
+      row[o + RX_CUR]! += rx;
+      row[o + TX_CUR]! += tx;
     } else {
-      row[o + RX_CUR]! += bytes;
-      row[o + RX_BYTES]! += bytes;
+      // a second older than the row's newest, still in the ring
+      const ring = this.ring;
+      const at = (id * R + ringSlot(eff)) * 2;
+      const oldRx = ring[at]!;
+      const oldTx = ring[at + 1]!;
+      const newRx = oldRx + rx > SLOT_MAX ? SLOT_MAX : oldRx + rx;
+      const newTx = oldTx + tx > SLOT_MAX ? SLOT_MAX : oldTx + tx;
+      ring[at] = newRx;
+      ring[at + 1] = newTx;
+      this.sums[id * 2]! += newRx - oldRx;
+      this.sums[id * 2 + 1]! += newTx - oldTx;
     }
-    row[o + PACKETS]! += 1;
-    row[o + LAST_SEEN] = tsMs;
-  }
-
-  /** After roll(): second `eff` is the row's current one, or an older second still in the ring. */
-  private countLate(id: number, eff: number, bytes: number, tx: boolean, tsMs: number): void {
-    if (eff === this.row[id * F + LAST_SEC]) {
-      this.count(id, bytes, tx, tsMs);
-      return;
-    }
-    const ring = this.ring;
-    const at = (id * R + ringSlot(eff)) * 2 + (tx ? 1 : 0);
-    const old = ring[at]!;
-    const v = old + bytes > SLOT_MAX ? SLOT_MAX : old + bytes;
-    ring[at] = v;
-    this.sums[id * 2 + (tx ? 1 : 0)]! += v - old;
-    const row = this.row;
-    const o = id * F;
-    row[o + (tx ? TX_BYTES : RX_BYTES)]! += bytes;
-    row[o + PACKETS]! += 1;
-    row[o + LAST_SEEN] = tsMs;
+    row[o + RX_BYTES]! += rx;
+    row[o + TX_BYTES]! += tx;
+    row[o + PACKETS]! += packets;
+    if (lastMs > row[o + LAST_SEEN]!) row[o + LAST_SEEN] = lastMs;
   }
 
   /**

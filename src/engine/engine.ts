@@ -1,6 +1,6 @@
 import type { FrameSink } from '../capture/packet-source.js';
 import { KeyTable } from '../core/key-table.js';
-import { newPacketClock, setPacketClock, StatsStore } from '../core/stats-store.js';
+import { StatsStore } from '../core/stats-store.js';
 import { Direction, directionOf } from '../core/direction.js';
 import { LocalAddresses } from '../core/local-addresses.js';
 import type { Snapshot } from '../core/snapshot.js';
@@ -43,6 +43,7 @@ export const KEY_TRANSIT = 0x100;
 export const KEY_QUOTED = 0x200;
 const HOST_W = 9; // kind, a[4], b[4]
 const CONN_W = 10; // proto | transit<<8, local[4], remote[4], lport<<16|rport
+const PEND_W = 4;
 /** A full rescan that started after a connection appeared has missed it: decide then. */
 const GENERATIONS_TO_DECIDE = 2;
 const UNKNOWN_RETRY_MS = 5_000;
@@ -101,8 +102,13 @@ export class Engine implements FrameSink {
   private notices: string[] = [];
   private readonly localW = new Uint32Array(4);
   private readonly remoteW = new Uint32Array(4);
-  /** the current packet's second and timestamp, read by the stores (no boxed arguments per packet) */
-  private readonly clk = newPacketClock();
+  /** per connection, what its packets of second pendSec added so far: rx bytes, tx bytes, packets, last ms */
+  private pend: Float64Array;
+  /** connections with pending counts (pend packets > 0) */
+  private dirty: Int32Array;
+  private dirtyCount = 0;
+  /** the second of the previous packet: the one pending counts belong to */
+  private pendSec = -1;
 
   constructor(opts: EngineOptions) {
     this.opts = {
@@ -131,7 +137,11 @@ export class Engine implements FrameSink {
     this.connFlags = new Uint8Array(this.conns.rowCapacity);
     this.connRetryMs = new Float64Array(this.conns.rowCapacity);
     this.connPeer = new Int32Array(this.conns.rowCapacity);
+    this.pend = new Float64Array(this.conns.rowCapacity * PEND_W);
+    this.dirty = new Int32Array(this.conns.rowCapacity);
     this.conns.onGrow = (cap) => {
+      this.pend = growF64(this.pend, cap * PEND_W);
+      this.dirty = growI32(this.dirty, cap);
       this.connStats.grow(cap);
       this.connHost = growI32(this.connHost, cap);
       this.connOwner = growI32(this.connOwner, cap);
@@ -146,7 +156,11 @@ export class Engine implements FrameSink {
     this.hostPorts = new KeyTable(2, max);
   }
 
-  /** Hot path. */
+  /**
+   * Hot path. A packet of a known connection only adds to that connection's
+   * pending counts; fold() credits them to the connection, host, owner and
+   * totals rows once per second (and before anything reads the rows).
+   */
   frame(buf: Buffer, offset: number, capLen: number, origLen: number, tsMs: number, linkType: number): void {
     const info = this.info;
     const status = decodeFrame(buf, offset, capLen, linkType, info);
@@ -160,43 +174,21 @@ export class Engine implements FrameSink {
       this.curSec = Math.floor(tsMs / 1000);
     }
     const sec = Math.floor(tsMs / 1000);
-    if (sec > this.curSec && this.advanceOnPackets) this.advanceTo(sec);
+    if (sec !== this.pendSec) this.newPacketSecond(sec);
     if (tsMs > this.lastTsMs) this.lastTsMs = tsMs;
     this.packets++;
-    const clk = this.clk;
-    setPacketClock(clk, sec, tsMs);
 
     const dir = directionOf(info, buf, this.opts.local);
-    if (dir === Direction.TRANSIT) this.transitBytes += wire;
-    else this.totals.addAt(0, wire, dir === Direction.TX, clk);
     if (status !== DecodeStatus.OK) {
-      if (status === DecodeStatus.MALFORMED) this.malformed++;
-      else {
-        const o = dir === Direction.TRANSIT ? this.owners.classIds[OwnerClass.FORWARDED] : this.owners.classIds[OwnerClass.KERNEL];
-        this.owners.stats.addAt(o, wire, dir === Direction.TX, clk);
-      }
+      this.countUndecoded(status, dir, wire, sec, tsMs);
       return;
     }
+    if (dir === Direction.TRANSIT) this.transitBytes += wire;
 
-    // Host row: the remote end, or both ends (ordered) for transit.
+    // Connection key: ends ordered (local, remote), or (lower, higher) for transit.
     let srcFirst = true;
-    const hk = this.hosts.scratch;
-    if (dir === Direction.TRANSIT) {
-      srcFirst = compareWords(info.src, info.dst) <= 0;
-      const a = srcFirst ? info.src : info.dst;
-      const b = srcFirst ? info.dst : info.src;
-      hk[0] = 1;
-      hk[1] = a[0]!; hk[2] = a[1]!; hk[3] = a[2]!; hk[4] = a[3]!;
-      hk[5] = b[0]!; hk[6] = b[1]!; hk[7] = b[2]!; hk[8] = b[3]!;
-    } else {
-      const r = dir === Direction.TX ? info.dst : info.src;
-      hk[0] = 0;
-      hk[1] = r[0]!; hk[2] = r[1]!; hk[3] = r[2]!; hk[4] = r[3]!;
-      hk[5] = 0; hk[6] = 0; hk[7] = 0; hk[8] = 0;
-    }
+    if (dir === Direction.TRANSIT) srcFirst = compareWords(info.src, info.dst) <= 0;
     const isTx = dir === Direction.TRANSIT ? srcFirst : dir === Direction.TX;
-
-    // Connection key.
     const proto = info.protocol;
     let lport = 0;
     let rport = 0;
@@ -220,47 +212,157 @@ export class Engine implements FrameSink {
     const ck = this.conns.scratch;
     const quoted = info.hasInner && !info.hasPorts;
     ck[0] = ((proto & 0xff) | (dir === Direction.TRANSIT ? KEY_TRANSIT : 0) | (quoted ? KEY_QUOTED | ((info.innerProtocol & 0xff) << 16) : 0)) >>> 0;
-    const lw = dir === Direction.TRANSIT ? (srcFirst ? info.src : info.dst) : dir === Direction.TX ? info.src : info.dst;
-    const rw = dir === Direction.TRANSIT ? (srcFirst ? info.dst : info.src) : dir === Direction.TX ? info.dst : info.src;
+    const lw = isTx ? info.src : info.dst;
+    const rw = isTx ? info.dst : info.src;
     ck[1] = lw[0]!; ck[2] = lw[1]!; ck[3] = lw[2]!; ck[4] = lw[3]!;
     ck[5] = rw[0]!; ck[6] = rw[1]!; ck[7] = rw[2]!; ck[8] = rw[3]!;
     ck[9] = ((lport << 16) | rport) >>> 0;
     const ch = this.conns.hashScratch();
     let conn = this.conns.find(ch);
-
-    // A known connection names its host row: checked against the key, not hashed again.
-    let host = conn >= 0 ? this.connHost[conn]! : -1;
-    if (host < 0 || !this.hosts.matches(host)) {
-      const hh = this.hosts.hashScratch();
-      host = this.hosts.find(hh);
-      if (host < 0) {
-        host = this.hosts.insert(hh);
-        if (host >= 0) {
-          this.hostStats.reset(host);
-          this.hostLocalPorts[host] = 0;
-        }
+    if (conn < 0) {
+      conn = this.addConnection(ch, dir, proto, lport, tsMs);
+      if (conn < 0) {
+        this.countOverflow(dir, isTx, wire, sec, tsMs);
+        return;
       }
     }
-    if (host >= 0) this.hostStats.addAt(host, wire, isTx, clk);
-    else this.hostOther.addAt(0, wire, isTx, clk);
-
-    if (conn < 0) {
-      conn = this.conns.insert(ch);
-      if (conn >= 0) this.newConnection(conn, host, dir, proto, lport, tsMs);
-    }
-    if (conn < 0) {
-      this.connOther.addAt(0, wire, isTx, clk);
-      this.owners.stats.addAt(this.owners.classIds['(other)'], wire, isTx, clk);
-      return;
-    }
-    this.connStats.addAt(conn, wire, isTx, clk);
+    const pend = this.pend;
+    const p = conn * PEND_W;
+    if (pend[p + 2] === 0) this.dirty[this.dirtyCount++] = conn;
+    pend[p + (isTx ? 1 : 0)]! += wire;
+    pend[p + 2]! += 1;
+    if (tsMs > pend[p + 3]!) pend[p + 3] = tsMs;
     if (dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0)) {
       this.connFlags[conn]! |= ConnFlag.LOCAL_SENT;
     }
-    const owner = this.connOwner[conn]!;
-    if (owner >= 0) this.owners.stats.addAt(owner, wire, isTx, clk);
-    const peer = this.connPeer[conn]!;
-    if (peer >= 0) this.owners.stats.addAt(peer, wire, !isTx, clk);
+  }
+
+  /** The first packet of another second than the previous packet's. */
+  private newPacketSecond(sec: number): void {
+    this.fold();
+    this.pendSec = sec;
+    if (sec > this.curSec && this.advanceOnPackets) this.advanceTo(sec);
+  }
+
+  /**
+   * Credit what connections gathered since the last fold (all of it in
+   * second pendSec) to their own rows, their hosts, owners and the totals.
+   * Runs once per second of packets, and before anything reads the rows.
+   */
+  private fold(): void {
+    const n = this.dirtyCount;
+    if (n === 0) return;
+    this.dirtyCount = 0;
+    const sec = this.pendSec;
+    const pend = this.pend;
+    const dirty = this.dirty;
+    const owners = this.owners.stats;
+    let totRx = 0;
+    let totTx = 0;
+    let totPackets = 0;
+    let totLast = 0;
+    for (let i = 0; i < n; i++) {
+      const c = dirty[i]!;
+      const p = c * PEND_W;
+      const rx = pend[p]!;
+      const tx = pend[p + 1]!;
+      const packets = pend[p + 2]!;
+      const last = pend[p + 3]!;
+      pend[p] = 0;
+      pend[p + 1] = 0;
+      pend[p + 2] = 0;
+      this.connStats.add(c, sec, rx, tx, packets, last);
+      const host = this.hostOfConnection(c);
+      if (host >= 0) this.hostStats.add(host, sec, rx, tx, packets, last);
+      else this.hostOther.add(0, sec, rx, tx, packets, last);
+      const owner = this.connOwner[c]!;
+      if (owner >= 0) owners.add(owner, sec, rx, tx, packets, last);
+      const peer = this.connPeer[c]!;
+      if (peer >= 0) owners.add(peer, sec, tx, rx, packets, last);
+      if ((this.conns.keyWord(c, 0) & KEY_TRANSIT) === 0) {
+        totRx += rx;
+        totTx += tx;
+        totPackets += packets;
+        if (last > totLast) totLast = last;
+      }
+    }
+    if (totPackets > 0) this.totals.add(0, sec, totRx, totTx, totPackets, totLast);
+  }
+
+  /** Non-IP and malformed frames: the totals and a class row. */
+  private countUndecoded(status: number, dir: number, wire: number, sec: number, tsMs: number): void {
+    const rx = dir === Direction.TX ? 0 : wire;
+    const tx = dir === Direction.TX ? wire : 0;
+    if (dir === Direction.TRANSIT) this.transitBytes += wire;
+    else this.totals.add(0, sec, rx, tx, 1, tsMs);
+    if (status === DecodeStatus.MALFORMED) {
+      this.malformed++;
+      return;
+    }
+    const o = dir === Direction.TRANSIT ? this.owners.classIds[OwnerClass.FORWARDED] : this.owners.classIds[OwnerClass.KERNEL];
+    this.owners.stats.add(o, sec, rx, tx, 1, tsMs);
+  }
+
+  /** The connection table is full: the packet counts in the "(other)" rows (and its host's, if any). */
+  private countOverflow(dir: number, isTx: boolean, wire: number, sec: number, tsMs: number): void {
+    const rx = isTx ? 0 : wire;
+    const tx = isTx ? wire : 0;
+    this.hostKeyFromConnectionKey();
+    const host = this.findOrAddHost();
+    if (host >= 0) this.hostStats.add(host, sec, rx, tx, 1, tsMs);
+    else this.hostOther.add(0, sec, rx, tx, 1, tsMs);
+    this.connOther.add(0, sec, rx, tx, 1, tsMs);
+    this.owners.stats.add(this.owners.classIds['(other)'], sec, rx, tx, 1, tsMs);
+    if (dir !== Direction.TRANSIT) this.totals.add(0, sec, rx, tx, 1, tsMs);
+  }
+
+  /** Insert the connection whose key is in conns.scratch; -1 when the table is full. */
+  private addConnection(hash: number, dir: number, proto: number, lport: number, tsMs: number): number {
+    const conn = this.conns.insert(hash);
+    if (conn < 0) return -1;
+    this.hostKeyFromConnectionKey();
+    this.newConnection(conn, this.findOrAddHost(), dir, proto, lport, tsMs);
+    return conn;
+  }
+
+  /** Host key (in hosts.scratch) of the connection key in conns.scratch: the remote end, or both ends for transit. */
+  private hostKeyFromConnectionKey(): void {
+    const ck = this.conns.scratch;
+    const hk = this.hosts.scratch;
+    if ((ck[0]! & KEY_TRANSIT) !== 0) {
+      hk[0] = 1;
+      for (let i = 1; i < HOST_W; i++) hk[i] = ck[i]!;
+    } else {
+      hk[0] = 0;
+      hk[1] = ck[5]!; hk[2] = ck[6]!; hk[3] = ck[7]!; hk[4] = ck[8]!;
+      hk[5] = 0; hk[6] = 0; hk[7] = 0; hk[8] = 0;
+    }
+  }
+
+  /** Row of the host key in hosts.scratch, added when new; -1 when the table is full. */
+  private findOrAddHost(): number {
+    const hh = this.hosts.hashScratch();
+    let host = this.hosts.find(hh);
+    if (host < 0) {
+      host = this.hosts.insert(hh);
+      if (host >= 0) {
+        this.hostStats.reset(host);
+        this.hostLocalPorts[host] = 0;
+      }
+    }
+    return host;
+  }
+
+  /** Host row of connection c, looked up again when it had none or the row was reused. */
+  private hostOfConnection(c: number): number {
+    const ck = this.conns.scratch;
+    for (let i = 0; i < CONN_W; i++) ck[i] = this.conns.keyWord(c, i);
+    this.hostKeyFromConnectionKey();
+    const host = this.connHost[c]!;
+    if (host >= 0 && this.hosts.matches(host)) return host;
+    const found = this.findOrAddHost();
+    this.connHost[c] = found;
+    return found;
   }
 
   private newConnection(conn: number, host: number, dir: number, proto: number, lport: number, tsMs: number): void {
@@ -452,6 +554,7 @@ export class Engine implements FrameSink {
    * rates decay to zero, then skips ahead.
    */
   advanceTo(sec: number): void {
+    this.fold();
     if (this.curSec < 0) {
       this.curSec = sec;
       if (Number.isNaN(this.startMs)) this.startMs = sec * 1000;
@@ -476,6 +579,7 @@ export class Engine implements FrameSink {
 
   /** Publish a snapshot now (e.g. the final one at end of file or on stop). */
   publish(nowMs: number): Snapshot {
+    this.fold();
     this.resolvePending(nowMs);
     const snap = buildSnapshot(this, nowMs, ++this.seq, this.takeNotices());
     this.opts.onSnapshot(snap);
