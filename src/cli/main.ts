@@ -1,22 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { DemoResolver } from '../capture/demo/demo-resolver.js';
-import { DEMO_LOCAL, DemoSource } from '../capture/demo/demo-source.js';
-import { LOCAL_MAC } from '../capture/demo/frame-builder.js';
 import { FileSource } from '../capture/file-source.js';
 import { defaultInterface, interfaceExists, listInterfaces } from '../capture/interfaces.js';
 import { configPath, loadConfig, mergeOptions } from '../config/config-file.js';
 import { LocalAddresses } from '../core/local-addresses.js';
-import { childFeed } from '../engine/child-feed.js';
 import { guessLocalAddress } from '../engine/guess-local.js';
 import { inProcessFeed } from '../engine/in-process-feed.js';
-import { monotonicClock } from '../engine/live-engine.js';
 import type { SnapshotFeed } from '../engine/snapshot-feed.js';
 import { runHeadless } from '../headless/run-headless.js';
-import { createNameLookup } from '../names/name-lookup-impl.js';
-import { MIN_HEIGHT, MIN_WIDTH } from '../ui/layout.js';
-import { sortColumnIds } from '../ui/ui-state.js';
 import { parseAddress } from '../util/address.js';
 import { parseCidr } from '../util/cidr.js';
+import { monotonicClock } from '../util/clock.js';
 import { UserError } from '../util/user-error.js';
 import { HELP } from './help.js';
 import { parseOptions, type Options } from './options.js';
@@ -74,6 +67,8 @@ async function run(argv: string[]): Promise<number> {
   const dns = settings.dns ?? true;
   const services = settings.services ?? true;
   const filter = settings.filter && settings.filter.trim() !== '' ? settings.filter : null;
+  // Modules only some runs need are loaded on demand: `-r FILE --json` starts in a fraction of the time.
+  const { sortColumnIds } = settings.sort !== undefined ? await import('../ui/ui-state.js') : { sortColumnIds: () => [] };
   if (settings.sort !== undefined && !sortColumnIds().includes(settings.sort)) {
     throw new UserError(`${configPath(process.env)}: "sort" must name a column: ${sortColumnIds().join(', ')} (got "${settings.sort}")`);
   }
@@ -81,7 +76,7 @@ async function run(argv: string[]): Promise<number> {
   const refreshSec = Math.max(1, Math.round(settings.refresh ?? 1));
 
   const tui = opts.output === 'tui' && !(opts.metrics && !process.stdout.isTTY);
-  if (tui) checkTerminal();
+  if (tui) await checkTerminal();
 
   const publishEverySec = opts.output === 'tui' ? refreshSec : opts.interval;
   // The screen shows ~30 rows a pane: 300 hosts/processes and 600 connections (the top by rate,
@@ -97,7 +92,7 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   }) : null;
   if (metrics) feed.onSnapshot((s) => metrics.update(s));
-  const names = dns || services ? createNameLookup({ dns, services }) : null;
+  const names = dns || services ? (await import('../names/name-lookup-impl.js')).createNameLookup({ dns, services }) : null;
 
   let stopping = false;
   const stop = () => {
@@ -135,10 +130,11 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function checkTerminal(): void {
+async function checkTerminal(): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UserError('the full-screen view needs a terminal', 'use --text or --json for headless output');
   }
+  const { MIN_HEIGHT, MIN_WIDTH } = await import('../ui/layout.js');
   const w = process.stdout.columns ?? 0;
   const h = process.stdout.rows ?? 0;
   if (w < MIN_WIDTH || h < MIN_HEIGHT) {
@@ -175,6 +171,11 @@ async function makeFeed(opts: Options, s: FeedSettings): Promise<SnapshotFeed> {
     return inProcessFeed(source, { interfaceName: path, filter: null, localLabel: label, local, resolver: null, ...common }, monotonicClock, opts.duration === null ? null : opts.duration * 1000);
   }
   if (opts.demo) {
+    const [{ DemoResolver }, { DEMO_LOCAL, DemoSource }, { LOCAL_MAC }] = await Promise.all([
+      import('../capture/demo/demo-resolver.js'),
+      import('../capture/demo/demo-source.js'),
+      import('../capture/demo/frame-builder.js'),
+    ]);
     const local = new LocalAddresses();
     local.addAddress(parseAddress(DEMO_LOCAL)!);
     local.addMac(LOCAL_MAC.reduce<number>((acc, b) => acc * 256 + b, 0));
@@ -187,6 +188,7 @@ async function makeFeed(opts: Options, s: FeedSettings): Promise<SnapshotFeed> {
   }
   const iface = s.iface ?? defaultInterface();
   if (!interfaceExists(iface)) throw new UserError(`no such interface: ${iface}`, 'see wiretop --list-interfaces');
+  const { childFeed } = await import('../engine/child-feed.js');
   const feed = childFeed({ interfaceName: iface, filter: s.filter, nets: opts.nets, attribution: true, coalesce: true, ...common });
   return feed;
 }

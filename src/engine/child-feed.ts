@@ -6,7 +6,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import { UserError } from '../util/user-error.js';
 import type { CaptureConfig, ChildMessage } from './capture-config.js';
 import { CarryOver, quietSnapshot } from './capture-gap.js';
-import { monotonicClock } from './live-engine.js';
+import { monotonicClock } from '../util/clock.js';
 import type { EngineCommand, SnapshotFeed } from './snapshot-feed.js';
 
 const MAX_RESTARTS = 3;

@@ -1,3 +1,4 @@
+import { monotonicClock } from '../util/clock.js';
 import { kernelPacketCount, namespaceLocalAddresses } from '../capture/interfaces.js';
 import { LiveSource } from '../capture/live-source.js';
 import type { Snapshot } from '../core/snapshot.js';
@@ -10,7 +11,7 @@ import { ProcessLiveness } from './process-liveness.js';
 import { runEngine, type EngineRun } from './run-engine.js';
 
 /** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
-export const monotonicClock = (): number => performance.timeOrigin + performance.now();
+export { monotonicClock };
 
 
 /** How often the kernel's packet counters are read for the dropped estimate. */
