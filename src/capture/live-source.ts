@@ -83,7 +83,6 @@ export class LiveSource implements PacketSource {
   private buffer: Buffer | null = null;
   private frames = 0;
   private framesAtLastNap = 0;
-  private nowMs = 0;
   private napMs = 0;
   /** decaying peak of the arrival rate (frames per ms), for nap sizing */
   private peakPerMs = 0;
@@ -101,7 +100,7 @@ export class LiveSource implements PacketSource {
 
   run(sink: FrameSink): Promise<void> {
     const Cap = loadCap();
-    const cap = new Cap();
+    const cap = new (directCap(Cap))();
     const buffer = Buffer.alloc(65_535);
     const ring = this.opts.ringBytes ?? RING_BYTES;
     let linkName: string;
@@ -118,14 +117,17 @@ export class LiveSource implements PacketSource {
     }
     this.cap = cap;
     this.buffer = buffer;
-    this.nowMs = this.opts.clock();
+    // The drain's timestamp: a local the packet handler reads (a double in an object field
+    // would be boxed anew for every call that passes it on).
+    let nowMs = this.opts.clock();
     this.opts.onOpened?.();
     this.quiet = this.opts.coalesce;
-    cap.on('packet', (nbytes: number) => {
+    const clock = this.opts.clock;
+    cap.onPacket = (nbytes: number) => {
       this.frames++;
-      if (this.quiet) this.nowMs = this.opts.clock();
-      sink.frame(buffer, 0, nbytes, 0, this.nowMs, linkType);
-    });
+      if (this.quiet) nowMs = clock();
+      sink.frame(buffer, 0, nbytes, 0, nowMs, linkType);
+    };
     const ringFrames = Math.max(64, Math.floor(ring / FRAME_SLOT_BYTES));
     return new Promise<void>((resolve) => {
       this.finish = resolve;
@@ -154,20 +156,20 @@ export class LiveSource implements PacketSource {
             this.quiet = false;
             this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, (ringFrames * RING_SHARE_PER_NAP) / this.peakPerMs));
             Atomics.wait(this.napCell, 0, 0, this.napMs);
-            this.nowMs = lastWake = this.opts.clock();
+            nowMs = lastWake = this.opts.clock();
             setImmediate(tick);
             return;
           }
           this.quiet = true;
           this.napMs = 0;
           this.peakPerMs = 0;
-          this.nowMs = lastWake = now;
+          nowMs = lastWake = now;
           setTimeout(tick, QUIET_TICK_MS);
           return;
         }
         // not coalescing (in-process, or while the engine waits for attribution): no nap
         this.napMs = 0;
-        this.nowMs = lastWake = now;
+        nowMs = lastWake = now;
         setTimeout(tick, 5);
       };
       tick();
@@ -214,6 +216,27 @@ export class LiveSource implements PacketSource {
     return { frames: this.frames, dropped: null };
   }
 
+}
+
+type DirectCap = CapClass & { onPacket: (nbytes: number) => void };
+
+/**
+ * cap's addon keeps the `emit` it finds on the object at construction and
+ * calls it for every packet as emit('packet', nbytes, truncated). This
+ * subclass's emit hands the length straight to one handler: no EventEmitter
+ * listener lookup (a megamorphic property load) per packet.
+ */
+function directCap(Cap: typeof CapClass): new () => DirectCap {
+  return class extends Cap {
+    onPacket: (nbytes: number) => void = () => undefined;
+    override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+      if (event === 'packet') {
+        this.onPacket(a as number);
+        return true;
+      }
+      return super.emit(event, a, b);
+    }
+  };
 }
 
 /**

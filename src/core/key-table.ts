@@ -10,7 +10,7 @@ export class KeyTable {
   /** caller writes the key to look up / insert here */
   readonly scratch: Uint32Array;
   private rowKeys: Uint32Array;
-  private rowHash: Uint32Array;
+  private rowHash: Int32Array;
   private slots: Int32Array; // row id + 1; 0 = empty
   private mask: number;
   private freeIds: Int32Array;
@@ -25,7 +25,7 @@ export class KeyTable {
     this.scratch = new Uint32Array(width);
     this.capacityRows = Math.max(16, Math.min(initialRows, maxRows));
     this.rowKeys = new Uint32Array(this.capacityRows * width);
-    this.rowHash = new Uint32Array(this.capacityRows);
+    this.rowHash = new Int32Array(this.capacityRows);
     this.freeIds = new Int32Array(this.capacityRows);
     const slotCount = nextPow2(this.capacityRows * 2);
     this.slots = new Int32Array(slotCount);
@@ -51,8 +51,9 @@ export class KeyTable {
   }
 
   hashScratch(): number {
-    // FNV-1a over words, mixed; never 0 (0 marks a free row).
-    let h = 0x811c9dc5;
+    // FNV-1a over words, mixed; never 0 (0 marks a free row). An int32, not a uint32: a value
+    // above 2^31 would leave optimized code as a boxed double.
+    let h = 0x811c9dc5 | 0;
     const k = this.scratch;
     for (let i = 0; i < this.width; i++) {
       h ^= k[i]!;
@@ -61,7 +62,7 @@ export class KeyTable {
     }
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h ^= h >>> 13;
-    return (h | 1) >>> 0;
+    return h | 1;
   }
 
   /** Is row id live and holding the key in scratch? (A known row checked without hashing.) */
@@ -160,7 +161,7 @@ export class KeyTable {
     const keys = new Uint32Array(cap * this.width);
     keys.set(this.rowKeys);
     this.rowKeys = keys;
-    const hashes = new Uint32Array(cap);
+    const hashes = new Int32Array(cap);
     hashes.set(this.rowHash);
     this.rowHash = hashes;
     const free = new Int32Array(cap);
