@@ -46,6 +46,11 @@ export interface LiveSourceOptions {
    * blocks the thread.
    */
   coalesce: boolean;
+  /**
+   * Longest nap allowed now (read before every nap; default NAP_MAX_MS). Work that
+   * advances one step per loop turn (async /proc reads) asks for short naps.
+   */
+  maxNapMs?: number;
   ringBytes?: number;
   /** called right after the capture is open (baseline for the dropped estimate) */
   onOpened?: () => void;
@@ -154,7 +159,8 @@ export class LiveSource implements PacketSource {
             // Busy: nap so that packets batch in the ring (one wake-up per batch), short
             // enough that the ring never fills even if the drain after it is late.
             this.quiet = false;
-            this.napMs = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, (ringFrames * RING_SHARE_PER_NAP) / this.peakPerMs));
+            const maxNap = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, this.opts.maxNapMs ?? NAP_MAX_MS));
+            this.napMs = Math.max(NAP_MIN_MS, Math.min(maxNap, (ringFrames * RING_SHARE_PER_NAP) / this.peakPerMs));
             Atomics.wait(this.napCell, 0, 0, this.napMs);
             nowMs = lastWake = this.opts.clock();
             setImmediate(tick);

@@ -7,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { InterfaceUnavailableError } from '../capture/live-source.js';
 import { UserError } from '../util/user-error.js';
-import type { ChildMessage, ParentMessage } from './capture-config.js';
+import { primeUsage } from '../procs/process-usage.js';
+import type { CaptureConfig, ChildMessage, ParentMessage } from './capture-config.js';
 import { startLiveEngine } from './live-engine.js';
 import type { EngineRun } from './run-engine.js';
 
@@ -55,28 +56,38 @@ function raisePriority(): void {
 }
 
 process.on('message', (raw: ParentMessage) => {
-  if (raw.type === 'start' && run === null) {
-    try {
-      raisePriority();
-      const live = startLiveEngine(raw.config, (snap) => send({ type: 'snapshot', snap }));
-      run = live.run;
-      watch = live.watch;
-      run.done.then(
-        () => {
-          send({ type: 'end' });
-          process.disconnect?.();
-        },
-        (err: unknown) => fail(err),
-      );
-    } catch (err) {
-      fail(err);
-    }
+  if (raw.type === 'start' && run === null && !starting) {
+    starting = true;
+    void (raw.config.attribution ? primeUsage() : Promise.resolve()).then(() => start(raw.config));
   } else if (raw.type === 'command' && raw.command.type === 'stop') {
+    stopRequested = true; // also when it comes before the capture has opened
     run?.stop();
   } else if (raw.type === 'command' && raw.command.type === 'watch-pids') {
     watch?.(raw.command.pids); // CPU/memory for the processes on screen, whatever their rank
   }
 });
+
+let starting = false;
+let stopRequested = false;
+
+function start(config: CaptureConfig): void {
+  try {
+    raisePriority();
+    const live = startLiveEngine(config, (snap) => send({ type: 'snapshot', snap }));
+    run = live.run;
+    watch = live.watch;
+    run.done.then(
+      () => {
+        send({ type: 'end' });
+        process.disconnect?.();
+      },
+      (err: unknown) => fail(err),
+    );
+    if (stopRequested) run.stop();
+  } catch (err) {
+    fail(err);
+  }
+}
 
 // The parent went away (killed, or crashed): do not capture on alone.
 process.on('disconnect', () => {

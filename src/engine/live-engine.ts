@@ -9,6 +9,7 @@ import type { CaptureConfig } from './capture-config.js';
 import { Engine } from './engine.js';
 import { ProcessLiveness } from './process-liveness.js';
 import { runEngine, type EngineRun } from './run-engine.js';
+import { warmUpEngine } from './warm-up.js';
 
 /** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
 export { monotonicClock };
@@ -16,6 +17,9 @@ export { monotonicClock };
 
 /** How often the kernel's packet counters are read for the dropped estimate. */
 const DROP_SAMPLE_MS = 250;
+
+/** Longest coalescing nap while connections wait for attribution (see maxNapMs). */
+const SHORT_NAP_MS = 1;
 
 /** How many top processes get CPU/memory samples. */
 const USAGE_ROWS = 40;
@@ -28,6 +32,7 @@ const USAGE_ROWS = 40;
 export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot) => void): { run: EngineRun; engine: Engine; watch(pids: number[]): void } {
   /** pids the screen shows (the UI's watch-pids): sampled too, whatever their rank */
   let watched: number[] = [];
+  warmUpEngine();
   const local = namespaceLocalAddresses();
   for (const n of config.nets) {
     const c = parseCidr(n);
@@ -55,13 +60,15 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     interfaceName: config.interfaceName,
     filter: config.filter,
     clock: monotonicClock,
-    // The coalescing nap blocks this thread (Atomics.wait, up to 20 ms when idle), and the
-    // resolver's /proc reads are chains of async fs calls that advance one step per loop turn:
-    // a rescan then takes a second instead of ~100 ms and misses every socket that lives less
-    // (a 50 ms client). So no nap while connections wait for attribution. LiveSource reads
-    // `coalesce` before every nap.
-    get coalesce(): boolean {
-      return config.coalesce && !engine.awaitingAttribution;
+    coalesce: config.coalesce,
+    // The coalescing nap blocks this thread, and the resolver's /proc reads are chains of
+    // async fs calls that advance one step per loop turn: with long naps a rescan takes a
+    // second instead of ~100 ms and misses every socket that lives less (a 50 ms client).
+    // So naps are as short as they go while connections wait for attribution. (Not none:
+    // under a flood a wake-up per packet costs ten times the CPU, and a new flow at
+    // 100 k packets/s then lost packets on 2 cores.) LiveSource reads this before every nap.
+    get maxNapMs(): number {
+      return engine.awaitingAttribution ? SHORT_NAP_MS : Number.POSITIVE_INFINITY;
     },
     onOpened: () => (kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null),
     onClosing: settle,
