@@ -159,7 +159,7 @@ export class LiveSource implements PacketSource {
             // Busy: nap so that packets batch in the ring (one wake-up per batch), short
             // enough that the ring never fills even if the drain after it is late.
             this.quiet = false;
-            const maxNap = Math.max(NAP_MIN_MS, Math.min(NAP_MAX_MS, this.opts.maxNapMs ?? NAP_MAX_MS));
+            const maxNap = Math.min(NAP_MAX_MS, this.opts.maxNapMs ?? NAP_MAX_MS);
             this.napMs = Math.max(NAP_MIN_MS, Math.min(maxNap, (ringFrames * RING_SHARE_PER_NAP) / this.peakPerMs));
             Atomics.wait(this.napCell, 0, 0, this.napMs);
             nowMs = lastWake = this.opts.clock();
@@ -173,7 +173,7 @@ export class LiveSource implements PacketSource {
           setTimeout(tick, QUIET_TICK_MS);
           return;
         }
-        // not coalescing (in-process, or while the engine waits for attribution): no nap
+        // not coalescing (capture in a process that must not block, as tests run it): no nap
         this.napMs = 0;
         nowMs = lastWake = now;
         setTimeout(tick, 5);

@@ -84,6 +84,9 @@ async function run(argv: string[]): Promise<number> {
   // the capture process builds and serialises over IPC small (at 100 000 rows: 1.5 ms and 260 KB
   // instead of 5–25 ms and 870 KB at 1 000; a stall there is a stall of the capture loop).
   const rowLimit = opts.output === 'tui' ? 300 : 500;
+  // Before the feed starts: a file's snapshots begin to flow at once, and whatever subscribes
+  // after an await here (a module load) would miss them.
+  const names = dns || services ? (await import('../names/name-lookup-impl.js')).createNameLookup({ dns, services }) : null;
   const feed = await makeFeed(opts, { filter, iface: opts.read || opts.demo ? null : (settings.interface ?? null), publishEverySec, rowLimit });
 
   // Loaded on demand: headless runs and files should not pay for blessed or prom-client at start-up.
@@ -92,7 +95,6 @@ async function run(argv: string[]): Promise<number> {
     throw err;
   }) : null;
   if (metrics) feed.onSnapshot((s) => metrics.update(s));
-  const names = dns || services ? (await import('../names/name-lookup-impl.js')).createNameLookup({ dns, services }) : null;
 
   let stopping = false;
   const stop = () => {

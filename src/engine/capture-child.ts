@@ -56,7 +56,7 @@ function raisePriority(): void {
 }
 
 process.on('message', (raw: ParentMessage) => {
-  if (raw.type === 'start' && run === null && !starting) {
+  if (raw.type === 'start' && !starting) {
     starting = true;
     void (raw.config.attribution ? primeUsage() : Promise.resolve()).then(() => start(raw.config));
   } else if (raw.type === 'command' && raw.command.type === 'stop') {

@@ -271,6 +271,7 @@ export class Engine implements FrameSink {
       pend[p] = 0;
       pend[p + 1] = 0;
       pend[p + 2] = 0;
+      pend[p + 3] = 0;
       this.connStats.add(c, sec, rx, tx, packets, last);
       const host = this.hostOfConnection(c);
       if (host >= 0) this.hostStats.add(host, sec, rx, tx, packets, last);

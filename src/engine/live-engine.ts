@@ -11,10 +11,6 @@ import { ProcessLiveness } from './process-liveness.js';
 import { runEngine, type EngineRun } from './run-engine.js';
 import { warmUpEngine } from './warm-up.js';
 
-/** Capture clock: epoch-based but monotonic (a wall-clock step does not move it). */
-export { monotonicClock };
-
-
 /** How often the kernel's packet counters are read for the dropped estimate. */
 const DROP_SAMPLE_MS = 250;
 

@@ -3,7 +3,7 @@ import { ipv4, udpFrame } from '../../src/capture/demo/frame-builder.js';
 import type { FrameSink, PacketSource } from '../../src/capture/packet-source.js';
 import type { Snapshot } from '../../src/core/snapshot.js';
 import { LinkType } from '../../src/decode/packet-info.js';
-import { monotonicClock } from '../../src/engine/live-engine.js';
+import { monotonicClock } from '../../src/util/clock.js';
 import { runEngine } from '../../src/engine/run-engine.js';
 import { LOCAL, testEngine } from './fixtures.js';
 
