@@ -9,9 +9,8 @@ const FEW = 8;
  */
 export class LocalAddresses {
   private exact = new KeyTable(4, 1 << 16, 64);
-  /** the exact addresses again, 4 words each, while there are few: scanned instead of hashed */
+  /** the exact addresses again, 4 words each, while there are few (exact.size ≤ FEW): scanned instead of hashed */
   private few = new Uint32Array(4 * FEW);
-  private fewCount = 0;
   private prefixes: { words: Uint32Array; bits: number }[] = [];
   private macs = new Set<number>();
 
@@ -21,10 +20,7 @@ export class LocalAddresses {
     const h = this.exact.hashScratch();
     if (this.exact.find(h) >= 0) return;
     this.exact.insert(h);
-    if (this.exact.size <= FEW) {
-      this.few.set(k, this.fewCount * 4);
-      this.fewCount++;
-    }
+    if (this.exact.size <= FEW) this.few.set(k, (this.exact.size - 1) * 4);
   }
 
   /** bits counts over the 128-bit form (IPv4 prefixes are given +96). */
