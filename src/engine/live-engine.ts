@@ -6,13 +6,16 @@ import { ProcResolver } from '../procs/proc-resolver.js';
 import { ProcessUsage } from '../procs/process-usage.js';
 import { parseCidr } from '../util/cidr.js';
 import type { CaptureConfig } from './capture-config.js';
+import { DropEstimator } from './drop-estimator.js';
 import { Engine } from './engine.js';
 import { ProcessLiveness } from './process-liveness.js';
 import { runEngine, type EngineRun } from './run-engine.js';
 import { warmUpEngine } from './warm-up.js';
 
 /** How often the kernel's packet counters are read for the dropped estimate. */
-const DROP_SAMPLE_MS = 250;
+const DROP_SAMPLE_MS = 100;
+/** Samples whose smallest difference is the estimate: one second's (see DropEstimator). */
+const DROP_WINDOW = 10;
 
 /** Longest coalescing nap while connections wait for attribution (see maxNapMs). */
 const SHORT_NAP_MS = 1;
@@ -40,18 +43,10 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   let usageSamples = new Map<number, { cpu: number; memory: number }>();
   const liveness = config.attribution ? new ProcessLiveness() : null;
   // dropped = the kernel's packet counters minus what we captured over the same span
+  // (DropEstimator: packets counted but still in flight are not lost)
   const countDrops = config.filter === null && config.interfaceName !== 'any';
-  // over the same span: the kernel's count sampled at one tick is compared with what had been
-  // captured by the next tick (the drain in between delivered everything the kernel held), so
-  // packets still waiting in the ring never count as lost, and the figure never goes down.
-  let kernelAtStart: number | null = null;
-  let kernelSample: number | null = null;
+  const drops = new DropEstimator(DROP_WINDOW);
   let sampledAt = Number.NEGATIVE_INFINITY;
-  let dropped = 0;
-  const settle = () => {
-    if (kernelAtStart !== null && kernelSample !== null) dropped = Math.max(dropped, kernelSample - kernelAtStart - source.stats().frames);
-    kernelSample = null;
-  };
   const source: LiveSource = new LiveSource({
     interfaceName: config.interfaceName,
     filter: config.filter,
@@ -66,16 +61,16 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     get maxNapMs(): number {
       return engine.awaitingAttribution ? SHORT_NAP_MS : Number.POSITIVE_INFINITY;
     },
-    onOpened: () => (kernelAtStart = countDrops ? kernelPacketCount(config.interfaceName) : null),
-    onClosing: settle,
+    onOpened: () => drops.start(countDrops ? kernelPacketCount(config.interfaceName) : null),
+    onClosing: () => {
+      if (drops.known) drops.finish(source.stats().frames, kernelPacketCount(config.interfaceName));
+    },
     onTick: () => {
-      if (kernelAtStart === null) return;
-      settle();
+      if (!drops.known) return;
       const now = monotonicClock();
-      if (now - sampledAt >= DROP_SAMPLE_MS) {
-        sampledAt = now;
-        kernelSample = kernelPacketCount(config.interfaceName);
-      }
+      const due = now - sampledAt >= DROP_SAMPLE_MS;
+      if (due) sampledAt = now;
+      drops.settle(source.stats().frames, due ? kernelPacketCount(config.interfaceName) : null);
     },
   });
   const engine: Engine = new Engine({
@@ -91,7 +86,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     publishEverySec: config.publishEverySec,
     startMs: monotonicClock(),
     dropped: () => {
-      return kernelAtStart === null ? null : dropped;
+      return drops.known ? drops.dropped : null;
     },
     onSnapshot: (snap) => {
       if (usage) {
