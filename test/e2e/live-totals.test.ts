@@ -54,4 +54,36 @@ describe.skipIf(why !== null)(`live capture totals against the kernel's counters
     const avg = steady.reduce((s, r) => s + r.hosts.find((h) => h.host === pair.addrB)!.rx_rate, 0) / steady.length;
     expect(Math.abs(avg - pacedBytesPerSec * wireOverPayload) / (pacedBytesPerSec * wireOverPayload)).toBeLessThan(0.1);
   }, 60_000);
+
+  /**
+   * An unpaced TCP stream hands the capture 64 KB GSO/GRO segments. wiretop copies only the
+   * first 2 KB of a frame out of the ring and takes the length from the IP header: the
+   * bytes must still be the kernel's, to the byte.
+   */
+  it('bulk TCP: segments larger than the copied headers count in full', async () => {
+    const server = pair.spawnIn(pair.a, 'iperf3', ['-s', '-1', '-B', pair.addrA]);
+    const wt = pair.spawnIn(pair.a, 'node', [WIRETOP, '-i', pair.vethA, '--json', '--interval', '1', '-n']);
+    let stderr = '';
+    wt.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const out = lines(wt);
+    await out.next((l) => l.startsWith('{'), 20_000); // capture is open
+    const before = ifaceBytes(pair, pair.a, pair.vethA);
+    const first = JSON.parse(out.all.at(-1)!) as Report;
+    pair.exec(pair.b, 'iperf3', ['-c', pair.addrA, '-t', '2', '--connect-timeout', '3000'], { timeout: 20_000 });
+    await exitOf(server);
+    const after = ifaceBytes(pair, pair.a, pair.vethA);
+    const n = out.all.length;
+    await out.next(() => out.all.length > n + 1, 5_000); // a report made after the count
+    wt.kill('SIGINT');
+    expect(await exitOf(wt)).toBe(0);
+    expect(stderr).toBe('');
+    const last = JSON.parse(out.all.filter((l) => l.startsWith('{')).at(-1)!) as Report;
+    const kernelBytes = after.rx - before.rx + (after.tx - before.tx);
+    const kernelPackets = after.rxPackets - before.rxPackets + (after.txPackets - before.txPackets);
+    // the stream really was in segments far larger than what is copied
+    expect(kernelBytes / kernelPackets).toBeGreaterThan(8 * 2048);
+    const bytes = (r: Report) => r.totals.rx_bytes + r.totals.tx_bytes + r.totals.transit_bytes;
+    expect(bytes(last) - bytes(first)).toBe(kernelBytes);
+    expect(last.totals.packets - first.totals.packets).toBe(kernelPackets);
+  }, 60_000);
 });
