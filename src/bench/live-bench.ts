@@ -112,6 +112,16 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
     const last = reportTotals(out.all);
 
     const refs: string[] = [];
+    // The floor: the same capture (cap, ring, naps) with a sink that only counts.
+    const bare = pair.spawnIn(pair.a, process.execPath, [join(ctx.root, 'dist', 'bench', 'bare-capture.js'), pair.vethA], { stdio: 'ignore' });
+    await sleep(1500);
+    if (bare.exitCode === null) {
+      ctx.log('live: the capture alone (no-op sink) on the same flood');
+      const t = await cpuOverFlood(pair, bare.pid!, idleS, floodS);
+      bare.kill('SIGTERM');
+      await exited(bare);
+      refs.push(`capture alone (cap + naps, no-op sink) ${fmt(t.usPerPacket)} µs (idle ${fmt(t.idlePct, 1)} %)`);
+    } else refs.push('capture alone n/a (exited)');
     for (const [tool, args] of [
       ['nethogs', ['-t', '-C', '-d', '1', pair.vethA]],
       ['iftop', ['-t', '-n', '-N', '-P', '-i', pair.vethA]],
