@@ -3,7 +3,6 @@ import { FileSource } from '../capture/file-source.js';
 import { defaultInterface, interfaceExists, listInterfaces } from '../capture/interfaces.js';
 import { configPath, loadConfig, mergeOptions } from '../config/config-file.js';
 import { LocalAddresses } from '../core/local-addresses.js';
-import { guessLocalAddress } from '../engine/guess-local.js';
 import { inProcessFeed } from '../engine/in-process-feed.js';
 import type { SnapshotFeed } from '../engine/snapshot-feed.js';
 import { runHeadless } from '../headless/run-headless.js';
@@ -157,20 +156,15 @@ async function makeFeed(opts: Options, s: FeedSettings): Promise<SnapshotFeed> {
     const path = opts.read;
     if (s.filter) throw new UserError('-f applies to live capture; to filter a file, use tcpdump -r FILE -w - "FILTER" | wiretop -r /dev/stdin');
     const local = new LocalAddresses();
-    let label: string;
-    if (opts.nets.length > 0) {
-      for (const n of opts.nets) {
-        const c = parseCidr(n)!;
-        local.addPrefix(c.words, c.bits);
-      }
-      label = opts.nets.join(', ');
-    } else {
-      const guess = await guessLocalAddress(path);
-      if (guess) local.addAddress(parseAddress(guess)!);
-      label = guess ? `guessed ${guess} (set --net)` : 'none (set --net)';
+    for (const n of opts.nets) {
+      const c = parseCidr(n)!;
+      local.addPrefix(c.words, c.bits);
     }
+    // without --net the engine guesses the local address from the file's first frames
+    const guess = opts.nets.length === 0;
     const source = new FileSource(path, { onWarning: (m) => process.stderr.write(`wiretop: warning: ${m}\n`) });
-    return inProcessFeed(source, { interfaceName: path, filter: null, localLabel: label, local, resolver: null, ...common }, monotonicClock, opts.duration === null ? null : opts.duration * 1000);
+    const durationMs = opts.duration === null ? null : opts.duration * 1000;
+    return inProcessFeed(source, { interfaceName: path, filter: null, localLabel: opts.nets.join(', '), local, resolver: null, ...common }, monotonicClock, durationMs, guess);
   }
   if (opts.demo) {
     const [{ DemoResolver }, { DEMO_LOCAL, DemoSource }, { LOCAL_MAC }] = await Promise.all([

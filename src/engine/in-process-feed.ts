@@ -4,14 +4,23 @@ import { Engine, type EngineOptions } from './engine.js';
 import { runEngine } from './run-engine.js';
 import type { EngineCommand, SnapshotFeed } from './snapshot-feed.js';
 
-/** The engine in this process: for files, the demo and tests. */
-export function inProcessFeed(source: PacketSource, options: Omit<EngineOptions, 'onSnapshot'>, clock: () => number, durationMs: number | null = null): SnapshotFeed & { engine: Engine } {
+/**
+ * The engine in this process: for files, the demo and tests. `guessLocal`: a file without
+ * --net, whose local address is guessed from its first frames (see LocalGuess).
+ */
+export function inProcessFeed(
+  source: PacketSource,
+  options: Omit<EngineOptions, 'onSnapshot'>,
+  clock: () => number,
+  durationMs: number | null = null,
+  guessLocal = false,
+): SnapshotFeed & { engine: Engine } {
   const snapListeners: ((s: Snapshot) => void)[] = [];
   const endListeners: ((e: Error | null) => void)[] = [];
   let ended: { error: Error | null } | null = null;
   const engine = new Engine({ ...options, onSnapshot: (s) => snapListeners.forEach((l) => l(s)) });
   // Start on the next turn so listeners can attach first.
-  const run = new Promise<ReturnType<typeof runEngine>>((resolve) => setImmediate(() => resolve(runEngine(source, engine, clock, durationMs))));
+  const run = new Promise<ReturnType<typeof runEngine>>((resolve) => setImmediate(() => resolve(runEngine(source, engine, clock, durationMs, guessLocal))));
   const done = run
     .then((r) => r.done)
     .then(

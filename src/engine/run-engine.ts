@@ -1,5 +1,6 @@
 import type { FrameSink, PacketSource } from '../capture/packet-source.js';
 import type { Engine } from './engine.js';
+import { LocalGuess, applyGuess } from './guess-local.js';
 
 export interface EngineRun {
   /** resolves after the source ended and the final snapshot was published */
@@ -14,15 +15,21 @@ const TICK_MS = 200;
  * so seconds close and attribution proceeds while the link is quiet; file
  * sources advance by their packets' own timestamps, as fast as they can.
  */
-export function runEngine(source: PacketSource, engine: Engine, clock: () => number, durationMs: number | null = null): EngineRun {
+export function runEngine(source: PacketSource, engine: Engine, clock: () => number, durationMs: number | null = null, guessLocal = false): EngineRun {
   let timer: NodeJS.Timeout | null = null;
   let sink: FrameSink = engine;
+  // For a file without --net: the local address is guessed from its first frames, in this pass.
+  const guess = guessLocal ? new LocalGuess(engine, (addr) => applyGuess(engine, addr)) : null;
+  if (guess) sink = guess;
   if (durationMs !== null && source.recordedTime) {
     // --duration for files: capture time, measured from the first packet.
+    const next = sink;
+    let firstMs = Number.NaN;
     sink = {
       frame(buf, offset, capLen, origLen, tsMs, linkType) {
-        if (engine.packets > 0 && tsMs - engine.startMs >= durationMs) return source.stop();
-        engine.frame(buf, offset, capLen, origLen, tsMs, linkType);
+        if (Number.isNaN(firstMs)) firstMs = tsMs;
+        else if (tsMs - firstMs >= durationMs) return source.stop();
+        next.frame(buf, offset, capLen, origLen, tsMs, linkType);
       },
     };
   }
@@ -37,6 +44,7 @@ export function runEngine(source: PacketSource, engine: Engine, clock: () => num
   const done = source.run(sink).then(
     () => {
       if (timer) clearInterval(timer);
+      guess?.finish();
       engine.publish(finalTime(source, engine, clock));
     },
     (err: unknown) => {

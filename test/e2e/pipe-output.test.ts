@@ -35,4 +35,29 @@ describe('headless output through a pipe', () => {
     expect(objs.at(-1)!.totals.rx_bytes).toBe(bytes);
     expect(lines.at(-1)!.length).toBeGreaterThan(65_536); // larger than a pipe's buffer
   }, 60_000);
+
+  it('-r /dev/stdin without --net: a capture piped in reports as the file does (the local guess reads it once)', () => {
+    const file = join(dir, 'piped.pcap');
+    const w = new PcapWriter(file);
+    const b = Buffer.alloc(256);
+    for (let i = 0; i < 3000; i++) {
+      const out = i % 2 === 0;
+      const remote = ipv4(`203.0.113.${i % 50}`);
+      const n = udpFrame(b, { src: out ? ipv4('198.18.0.9') : remote, dst: out ? remote : ipv4('198.18.0.9'), sport: out ? 53 : 4000 + (i % 50), dport: out ? 4000 + (i % 50) : 53 }, 60, false);
+      w.record(b, 0, n, n, 1_700_000_000 + Math.floor(i / 1000), (i % 1000) * 900);
+    }
+    w.close();
+    const run = (cmd: string) => execFileSync('sh', ['-c', cmd], { maxBuffer: 1 << 28 }).toString();
+    const fromFile = run(`"${process.execPath}" "${WIRETOP}" -r "${file}" --json -n`);
+    const fromPipe = run(`cat "${file}" | "${process.execPath}" "${WIRETOP}" -r /dev/stdin --json -n`);
+    const strip = (out: string) => out.split('\n').filter(Boolean).map((l) => ({ ...(JSON.parse(l) as object), interface: null }));
+    expect(strip(fromPipe)).toEqual(strip(fromFile));
+    const last = JSON.parse(fromPipe.trim().split('\n').at(-1)!) as { totals: { rx_bytes: number; tx_bytes: number; transit_bytes: number } };
+    // the guess made 198.18.0.9 local: its traffic is rx and tx, not transit
+    expect(last.totals.transit_bytes).toBe(0);
+    expect(last.totals.rx_bytes).toBeGreaterThan(0);
+    expect(last.totals.tx_bytes).toBeGreaterThan(0);
+    const text = run(`cat "${file}" | "${process.execPath}" "${WIRETOP}" -r /dev/stdin --text -n`);
+    expect(text).toContain('local: guessed 198.18.0.9 (set --net)');
+  }, 60_000);
 });
