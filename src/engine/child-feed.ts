@@ -212,5 +212,19 @@ export function childFeed(config: CaptureConfig, options: ChildFeedOptions = {})
  *   returned when freed (RSS with 1 M distinct sources: 205–242 MB → 191–195 MB; soak flat at 100 MB).
  */
 export function captureEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE ?? '16', MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '131072' };
+  return {
+    ...env,
+    UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE ?? '16',
+    MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+    NODE_OPTIONS: `${CAPTURE_NODE_OPTIONS} ${env.NODE_OPTIONS ?? ''}`.trim(),
+  };
 }
+
+/**
+ * V8 options of the capture process, before the user's own (a later flag wins).
+ * --max-semi-space-size: node 20 lets the young generation grow to 2 × 16 MB, which the capture
+ * process keeps committed after its first busy seconds, though its per-packet path allocates
+ * nothing and what a second's snapshot allocates is short-lived. 4 MB semi-spaces: RSS with 1 M
+ * distinct sources 207 → 171 MB (after 2 M: 184 → 176 MB), heap committed 38 → 25 MB.
+ */
+const CAPTURE_NODE_OPTIONS = '--max-semi-space-size=4';
