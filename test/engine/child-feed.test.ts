@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +94,16 @@ describe('childFeed: the capture process and its interface', () => {
 describe('the capture process environment', () => {
   it('sizes the threadpool and keeps large allocations returnable, unless the user chose otherwise', async () => {
     const { captureEnv } = await import('../../src/engine/child-feed.js');
-    expect(captureEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', UV_THREADPOOL_SIZE: '16', MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(captureEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', UV_THREADPOOL_SIZE: '16', MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=4' });
     expect(captureEnv({ UV_THREADPOOL_SIZE: '4', MALLOC_MMAP_THRESHOLD_: '0' })).toMatchObject({ UV_THREADPOOL_SIZE: '4', MALLOC_MMAP_THRESHOLD_: '0' });
+  });
+
+  it("caps the young generation at 4 MB semi-spaces, and the user's own NODE_OPTIONS win", async () => {
+    const { captureEnv } = await import('../../src/engine/child-feed.js');
+    // allocate short-lived garbage until the young generation has grown as far as it may
+    const script = "let k=[];for(let i=0;i<2e6;i++){k.push({i});if(k.length>5e4)k=[]}console.log(require('v8').getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size/1048576)";
+    const newSpaceMb = (env: NodeJS.ProcessEnv) => Number(execFileSync(process.execPath, ['-e', script], { env }).toString());
+    expect(newSpaceMb(captureEnv({ PATH: process.env.PATH }))).toBeLessThanOrEqual(8);
+    expect(newSpaceMb(captureEnv({ PATH: process.env.PATH, NODE_OPTIONS: '--max-semi-space-size=16' }))).toBeGreaterThan(8);
   });
 });
