@@ -69,6 +69,8 @@ export class Engine implements FrameSink {
   connHost: Int32Array;
   connOwner: Int32Array;
   connGen: Float64Array;
+  /** resolver generation of the connection's last lookup when that was a plain miss (no socket at all); -1 otherwise */
+  connMissGen: Float64Array;
   connFirstMs: Float64Array;
   connFlags: Uint8Array;
   connRetryMs: Float64Array;
@@ -133,6 +135,7 @@ export class Engine implements FrameSink {
     this.connHost = new Int32Array(this.conns.rowCapacity);
     this.connOwner = new Int32Array(this.conns.rowCapacity);
     this.connGen = new Float64Array(this.conns.rowCapacity);
+    this.connMissGen = new Float64Array(this.conns.rowCapacity);
     this.connFirstMs = new Float64Array(this.conns.rowCapacity);
     this.connFlags = new Uint8Array(this.conns.rowCapacity);
     this.connRetryMs = new Float64Array(this.conns.rowCapacity);
@@ -146,6 +149,7 @@ export class Engine implements FrameSink {
       this.connHost = growI32(this.connHost, cap);
       this.connOwner = growI32(this.connOwner, cap);
       this.connGen = growF64(this.connGen, cap);
+      this.connMissGen = growF64(this.connMissGen, cap);
       this.connFirstMs = growF64(this.connFirstMs, cap);
       this.connRetryMs = growF64(this.connRetryMs, cap);
       this.connPeer = growI32(this.connPeer, cap);
@@ -395,6 +399,7 @@ export class Engine implements FrameSink {
     this.connOwner[conn] = owner;
     if (owner === OwnerState.PENDING) {
       this.connGen[conn] = this.opts.resolver!.generation;
+      this.connMissGen[conn] = -1;
       this.pending.push(conn);
       this.resolveOne(conn, tsMs);
       if ((proto === IpProto.TCP || proto === IpProto.UDP) && this.opts.resolver!.localAddresses) {
@@ -428,11 +433,13 @@ export class Engine implements FrameSink {
       return true;
     }
     if (r.kind === 'unknown') {
+      this.connMissGen[conn] = -1; // a socket without a known owner yet: asked again every pass
       if (nowMs - this.connFirstMs[conn]! < PENDING_UNKNOWN_MS) return false;
       this.assign(conn, cls[OwnerClass.UNKNOWN]);
       this.scheduleRetry(conn, nowMs);
       return true;
     }
+    this.connMissGen[conn] = resolver.generation;
     if (r.generation >= this.connGen[conn]! + GENERATIONS_TO_DECIDE) {
       if ((this.connFlags[conn]! & ConnFlag.LOCAL_SENT) !== 0) {
         // We sent on it, so a socket existed: gone before a scan saw it.
@@ -512,9 +519,13 @@ export class Engine implements FrameSink {
     }
     if (this.pending.length > 0) {
       const still: number[] = [];
+      const gen = this.opts.resolver.generation;
       for (const conn of this.pending) {
         if (!this.conns.isLive(conn) || this.connOwner[conn] !== OwnerState.PENDING) continue;
-        if (!this.resolveOne(conn, nowMs)) still.push(conn);
+        // No socket at all at the last lookup, and no table since: the answer cannot have changed
+        // (under a flood from many sources, tens of thousands wait here for the next table).
+        if (this.connMissGen[conn] === gen) still.push(conn);
+        else if (!this.resolveOne(conn, nowMs)) still.push(conn);
       }
       this.pending = still;
     }

@@ -61,6 +61,8 @@ interface PidRecord {
 interface Remembered {
   info: ProcessInfo;
   at: number;
+  /** index into memoryPorts: the connection's protocol and local port */
+  port: number;
 }
 
 interface PendingMiss {
@@ -119,7 +121,10 @@ export class ProcResolver implements SocketResolver {
   private readonly details = new Map<number, ProcessDetails>();
   private readonly infos = new Map<number, Map<number, ProcessInfo>>();
   private readonly memory = new Map<string, Remembered>();
-  private readonly pending = new Map<string, PendingMiss>();
+  /** first misses, by tupleHash */
+  private readonly pending = new Map<number, PendingMiss>();
+  /** remembered connections per protocol and local port (memoryPortIndex): none, no recall to try */
+  private readonly memoryPorts = new Uint32Array(2 * 65_536);
   /** inodes a full walk did not find an owner for (another namespace's process we cannot see, kernel sockets) */
   private readonly unowned = new Set<number>();
 
@@ -207,6 +212,11 @@ export class ProcResolver implements SocketResolver {
 
   private lookupInner(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
     if (proto !== Proto.TCP && proto !== Proto.UDP) return { kind: 'miss', generation: this._generation };
+    if (!this.table.hasLocalPort(proto, localPort) && this.memoryPorts[memoryPortIndex(proto, localPort)] === 0) {
+      // No socket and no remembered connection on this local port: a miss, found without keys.
+      this.requestRescan();
+      return { kind: 'miss', generation: this.missGeneration(tupleHash(proto, local, localPort, remote, remotePort)) };
+    }
     const cands = findCandidates(this.table, proto, local, localPort, remote, remotePort);
     let memKey: string | null = null;
     for (const c of cands) {
@@ -227,7 +237,7 @@ export class ProcResolver implements SocketResolver {
     const m = this.recall(memKey);
     if (m) return { kind: 'process', proc: m };
     this.requestRescan();
-    return { kind: 'miss', generation: this.missGeneration(memKey) };
+    return { kind: 'miss', generation: this.missGeneration(tupleHash(proto, local, localPort, remote, remotePort)) };
   }
 
   /**
@@ -236,7 +246,7 @@ export class ProcResolver implements SocketResolver {
    * that first miss (a rescan already in flight) must not count as newer, so
    * until such a table exists, repeat the generation the first miss got.
    */
-  private missGeneration(key: string): number {
+  private missGeneration(key: number): number {
     const p = this.pending.get(key);
     const now = this.now();
     if (p === undefined || now - p.at > PENDING_TTL_MS) {
@@ -256,10 +266,15 @@ export class ProcResolver implements SocketResolver {
     const m = this.memory.get(key);
     if (m === undefined) return null;
     if (this.now() - m.at > this.memoryTtl) {
-      this.memory.delete(key);
+      this.forget(key, m);
       return null;
     }
     return m.info;
+  }
+
+  private forget(key: string, m: Remembered): void {
+    this.memory.delete(key);
+    this.memoryPorts[m.port]!--;
   }
 
   private infoFor(inode: number, ns: NamespaceTable): ProcessInfo | null {
@@ -523,8 +538,10 @@ export class ProcResolver implements SocketResolver {
           if (old !== undefined && now - old.at <= this.memoryTtl) return;
           const info = this.infoFor(e.inode, ns);
           if (info === null) return;
-          this.memory.delete(key);
-          this.memory.set(key, { info, at: now });
+          if (old !== undefined) this.forget(key, old);
+          const port = memoryPortIndex(proto, e.localPort);
+          this.memory.set(key, { info, at: now, port });
+          this.memoryPorts[port]!++;
         });
       }
     }
@@ -534,7 +551,7 @@ export class ProcResolver implements SocketResolver {
     const now = this.now();
     // Insertion order is age order: stop at the first young entry.
     for (const [k, m] of this.memory) {
-      if (this.memory.size > MEMORY_MAX || now - m.at > this.memoryTtl) this.memory.delete(k);
+      if (this.memory.size > MEMORY_MAX || now - m.at > this.memoryTtl) this.forget(k, m);
       else break;
     }
     for (const [k, p] of this.pending) {
@@ -558,4 +575,27 @@ export class ProcResolver implements SocketResolver {
 
 function rememberKey(proto: number, tk: string): string {
   return proto === Proto.TCP ? `t${tk}` : `u${tk}`;
+}
+
+function memoryPortIndex(proto: number, port: number): number {
+  return (proto === Proto.TCP ? 0 : 65_536) + (port & 0xffff);
+}
+
+/**
+ * A 52-bit hash of a connection's tuple, the key of its first miss. Two tuples sharing one
+ * would only share the moment their first miss was seen (when `<no listener>` is decided).
+ */
+function tupleHash(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): number {
+  let a = 0x811c9dc5 ^ proto;
+  let b = 0x9e3779b9 ^ ((localPort << 16) | remotePort);
+  for (let i = 0; i < 4; i++) {
+    a = Math.imul(a ^ local[i]!, 0x01000193);
+    a ^= a >>> 15;
+    b = Math.imul(b ^ remote[i]!, 0x85ebca6b);
+    b ^= b >>> 13;
+    a = Math.imul(a ^ b, 0xc2b2ae35);
+  }
+  b = Math.imul(b ^ a, 0x27d4eb2d);
+  b ^= b >>> 16;
+  return (a >>> 0) * 0x100000 + (b & 0xfffff);
 }

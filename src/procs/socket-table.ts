@@ -144,10 +144,31 @@ export class SocketTable {
   /** epoch ms when reading /proc/net for this table began */
   readonly readStartedAt: number;
 
+  /** per local port: 1 when some TCP socket of any namespace has it, 2 for UDP */
+  private readonly ports = new Uint8Array(65_536);
+
   constructor(namespaces: readonly NamespaceTable[], generation: number, readStartedAt: number) {
     this.namespaces = [...namespaces].sort((a, b) => Number(b.own) - Number(a.own));
     this.generation = generation;
     this.readStartedAt = readStartedAt;
+    const mark = (entries: Iterable<SocketEntry>, bit: number) => {
+      for (const e of entries) this.ports[e.localPort & 0xffff] = this.ports[e.localPort & 0xffff]! | bit;
+    };
+    for (const ns of this.namespaces) {
+      mark(ns.tcpConn.values(), 1);
+      mark(ns.tcpListen.values(), 1);
+      mark(ns.udpConn.values(), 2);
+      mark(ns.udpBound.values(), 2);
+    }
+  }
+
+  /**
+   * Does any socket of the table, in any namespace, have this local port? When not, no rule
+   * of DESIGN §2 can match (every rule needs the local port): a lookup answers without
+   * building a key (a flood from many sources to a closed port asks once per source).
+   */
+  hasLocalPort(proto: number, port: number): boolean {
+    return (this.ports[port & 0xffff]! & (proto === Proto.TCP ? 1 : proto === Proto.UDP ? 2 : 0)) !== 0;
   }
 
   static empty(): SocketTable {

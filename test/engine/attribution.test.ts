@@ -58,6 +58,38 @@ describe('attribution (DESIGN §2)', () => {
     expect(snap.hosts.find((h) => h.host === '203.0.113.5')!.processKeys).toEqual(['812:77']);
   });
 
+  it('a flood from many sources to a closed port: each connection is looked up once per table, not once per pass', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    for (let i = 0; i < 500; i++) udp(engine, T0 + i, `203.0.${i >> 8}.${i & 255}`, LOCAL, 40000, 53, 40);
+    expect(resolver.lookups.length).toBe(500); // the first lookup, as each connection appears
+    for (let pass = 1; pass <= 5; pass++) engine.resolvePending(T0 + 1000 + pass * 200); // no new table meanwhile
+    expect(resolver.lookups.length).toBe(500);
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 2200);
+    engine.resolvePending(T0 + 2400);
+    expect(resolver.lookups.length).toBe(1000); // once more each, for the new table
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 2600); // decided: <no listener>
+    engine.resolvePending(T0 + 2800);
+    expect(resolver.lookups.length).toBe(1500);
+    expect(engine.awaitingAttribution).toBe(false);
+    expect(procRow(engine.publish(T0 + 3000), '<no listener>')!.packets).toBe(500);
+  });
+
+  it('a socket without an owner yet is asked again at every pass (its owner may be found between tables)', () => {
+    const resolver = new FakeResolver();
+    resolver.sockets.set(`17 ${LOCAL}:53`, 'no-pid');
+    const { engine } = testEngine({ resolver });
+    udp(engine, T0, '203.0.113.7', LOCAL, 40000, 53, 40);
+    engine.resolvePending(T0 + 200);
+    engine.resolvePending(T0 + 400);
+    expect(resolver.lookups.length).toBe(3);
+    resolver.sockets.set(`17 ${LOCAL}:53`, named); // the fd walk found it; no new table
+    engine.resolvePending(T0 + 600);
+    expect(procRow(engine.publish(T0 + 1000), 'named')!.packets).toBe(1);
+  });
+
   it('a scan of closed ports is <no listener> once a rescan that began after it has missed', () => {
     const resolver = new FakeResolver();
     const { engine } = testEngine({ resolver });

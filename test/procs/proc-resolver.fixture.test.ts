@@ -161,6 +161,27 @@ describe('ProcResolver on a real /proc capture (fixture basic)', () => {
     expect(look(r, 'udp', `[fd00:1::1]:${C[4]}`, '[fd00:1::2]:5354').kind).toBe('miss');
   });
 
+  it('a connection whose socket is gone from every table, its port with it, is still recalled', async () => {
+    const dir = copyFixture();
+    const r = make(dir);
+    await r.start();
+    expect(who(look(r, 'tcp', `127.0.0.1:${C[0]}`, '127.0.0.1:8080'))).toBe(`${CLIENT} cli?[31mred root null`);
+    // the client's socket closes: its line leaves every tcp table (the server's side stays)
+    const port = `:${C[0]!.toString(16).toUpperCase().padStart(4, '0')} `;
+    for (const f of ['proc/net/tcp', `proc/${SERVER}/net/tcp`]) {
+      const path = join(dir, f);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      writeFileSync(path, lines.filter((l) => !(l.trim().split(/\s+/)[1] ?? '').endsWith(port.trim())).join('\n'));
+    }
+    await rescan(r);
+    // no socket has the local port any more: the lookup's shortcut must still ask the memory
+    expect(r.socketTable.hasLocalPort(6, C[0]!)).toBe(false);
+    expect(r.socketTable.hasLocalPort(6, 8080)).toBe(true);
+    expect(who(look(r, 'tcp', `127.0.0.1:${C[0]}`, '127.0.0.1:8080'))).toBe(`${CLIENT} cli?[31mred root null`);
+    // another connection on that port was never seen: a miss
+    expect(look(r, 'tcp', `127.0.0.1:${C[0]}`, '127.0.0.1:8081').kind).toBe('miss');
+  });
+
   it('names a namespace by container id from the cgroup, else net:[inode]', async () => {
     const dir = copyFixture();
     rmSync(join(dir, 'run', 'netns', 'wtfx-peer'));
