@@ -7,10 +7,11 @@ import type { Engine } from './engine.js';
 import { KEY_QUOTED, KEY_TRANSIT } from './engine.js';
 
 const rates: WindowRates = { rx1: 0, tx1: 0, rx2: 0, tx2: 0, rx10: 0, tx10: 0, rx40: 0, tx40: 0 };
-let scores = new Float64Array(1024);
-let ownerConnCounts = new Int32Array(256);
-let hostSelected = new Uint8Array(1024);
-let idBuf = new Int32Array(1024);
+
+/** Rows scanned (ranking, counting) between two yields of snapshotSteps. */
+const SCAN_ROWS_PER_STEP = 4096;
+/** Rows built (objects, formatted addresses) between two yields. */
+const BUILD_ROWS_PER_STEP = 256;
 
 /**
  * Build the published snapshot: rates for every live row (which also updates
@@ -18,6 +19,20 @@ let idBuf = new Int32Array(1024);
  * in the last 40 s by rate, then the rest by cumulative bytes.
  */
 export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: string[]): Snapshot {
+  const steps = snapshotSteps(e, nowMs, seq, notices);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same work in steps: it yields every few thousand rows scanned (or few
+ * hundred built), so that the capture process can drain its ring between
+ * steps while 100 000 rows are ranked. The rows must not change between the
+ * first step and the last (the engine holds its folds and evictions meanwhile).
+ */
+export function* snapshotSteps(e: Engine, nowMs: number, seq: number, notices: string[]): Generator<void, Snapshot, void> {
   const nowSec = Math.floor(nowMs / 1000);
   const elapsed = Math.max(0.001, (nowMs - e.startMs) / 1000);
   const limit = e.opts.rowLimit;
@@ -34,20 +49,17 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
     dropped: e.opts.dropped ? e.opts.dropped() : null,
   };
 
-  const hostIds = topIds(e.hostStats, e.hosts, false, nowSec, elapsed, limit);
-  const connIds = topIds(e.connStats, e.conns, false, nowSec, elapsed, limit * 2);
-  const ownerIds = topIds(e.owners.stats, e.owners, true, nowSec, elapsed, limit);
+  const hostIds = yield* topIds(e.hostStats, e.hosts, false, nowSec, elapsed, limit);
+  const connIds = yield* topIds(e.connStats, e.conns, false, nowSec, elapsed, limit * 2);
+  const ownerIds = yield* topIds(e.owners.stats, e.owners, true, nowSec, elapsed, limit);
 
   // One pass over all connections: per-owner counts and host → processes.
-  if (ownerConnCounts.length < e.owners.idLimit) ownerConnCounts = new Int32Array(Math.max(e.owners.idLimit, ownerConnCounts.length * 2));
-  const ownerConns = ownerConnCounts;
-  ownerConns.fill(0, 0, e.owners.idLimit);
-  if (hostSelected.length < e.hosts.idLimit) hostSelected = new Uint8Array(Math.max(e.hosts.idLimit, hostSelected.length * 2));
-  const hostSel = hostSelected;
-  hostSel.fill(0, 0, e.hosts.idLimit);
+  const ownerConns = new Int32Array(e.owners.idLimit);
+  const hostSel = new Uint8Array(e.hosts.idLimit);
   for (const id of hostIds) hostSel[id] = 1;
   const hostProcs = new Map<number, Set<string>>();
   for (let id = 0; id < e.conns.idLimit; id++) {
+    if (id % SCAN_ROWS_PER_STEP === SCAN_ROWS_PER_STEP - 1) yield;
     if (!e.conns.isLive(id)) continue;
     const owner = e.connOwner[id]!;
     const peer = e.connPeer[id]!;
@@ -63,26 +75,31 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
     }
   }
 
-  const hosts: HostRow[] = hostIds.map((id) => {
+  const hosts: HostRow[] = [];
+  for (let i = 0; i < hostIds.length; i++) {
+    if (i % BUILD_ROWS_PER_STEP === BUILD_ROWS_PER_STEP - 1) yield;
+    const id = hostIds[i]!;
     const transit = e.hosts.keyWord(id, 0) === 1;
     const a = hostWords(e, id, 1);
     const host = transit ? `${formatAddress(a)} ⇄ ${formatAddress(hostWords(e, id, 5))}` : formatAddress(a);
     const family: 4 | 6 = isV4Mapped(a) ? 4 : 6;
-    return withStats(
-      {
-        key: host,
-        host,
-        family,
-        transit,
-        localPorts: e.hostLocalPorts[id]!,
-        processKeys: [...(hostProcs.get(id) ?? [])].sort(),
-      },
-      e.hostStats,
-      id,
-      nowSec,
-      elapsed,
+    hosts.push(
+      withStats(
+        {
+          key: host,
+          host,
+          family,
+          transit,
+          localPorts: e.hostLocalPorts[id]!,
+          processKeys: [...(hostProcs.get(id) ?? [])].sort(),
+        },
+        e.hostStats,
+        id,
+        nowSec,
+        elapsed,
+      ),
     );
-  });
+  }
   if (e.hostOther.packetsOf(0) > 0) {
     hosts.push(withStats({ key: '(other)', host: '(other)', family: 4 as const, transit: false, localPorts: 0, processKeys: [] as string[] }, e.hostOther, 0, nowSec, elapsed));
   }
@@ -105,7 +122,10 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
     return withStats(row, e.owners.stats, id, nowSec, elapsed);
   });
 
-  const connections: ConnectionRow[] = connIds.map((id) => {
+  const connections: ConnectionRow[] = [];
+  for (let i = 0; i < connIds.length; i++) {
+    if (i % BUILD_ROWS_PER_STEP === BUILD_ROWS_PER_STEP - 1) yield;
+    const id = connIds[i]!;
     const w0 = e.conns.keyWord(id, 0);
     const proto = w0 & 0xff;
     const transit = (w0 & KEY_TRANSIT) !== 0;
@@ -132,8 +152,8 @@ export function buildSnapshot(e: Engine, nowMs: number, seq: number, notices: st
       process: owner >= 0 ? (p ? p.name : e.owners.key(owner)) : '',
       ...(e.connPeer[id]! >= 0 ? { peerProcessKey: e.owners.key(e.connPeer[id]!) } : {}),
     };
-    return withStats(row, e.connStats, id, nowSec, elapsed);
-  });
+    connections.push(withStats(row, e.connStats, id, nowSec, elapsed));
+  }
 
   return {
     seq,
@@ -174,13 +194,14 @@ function withStats<T extends object>(row: T, store: StatsStore, id: number, nowS
  * Ids of the `limit` most relevant live rows: active ones (by 40 s rate)
  * before idle ones (by cumulative bytes). Updates every row's peak.
  */
-function topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id: number): boolean }, withPackets: boolean, nowSec: number, elapsed: number, limit: number): number[] {
+function* topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id: number): boolean }, withPackets: boolean, nowSec: number, elapsed: number, limit: number): Generator<void, number[], void> {
   const idLimit = table.idLimit;
-  if (scores.length < idLimit) scores = new Float64Array(Math.max(idLimit, scores.length * 2));
-  if (idBuf.length < idLimit) idBuf = new Int32Array(Math.max(idLimit, idBuf.length * 2));
-  const ids = idBuf;
+  // per call, not shared: a snapshot built in steps may be finished by another's first step
+  const scores = new Float64Array(idLimit);
+  const ids = new Int32Array(idLimit);
   let n = 0;
   for (let id = 0; id < idLimit; id++) {
+    if (id % SCAN_ROWS_PER_STEP === SCAN_ROWS_PER_STEP - 1) yield;
     if (!table.isLive(id) || (withPackets && !(store.packetsOf(id) > 0))) continue;
     const r40 = store.score40(id, nowSec, elapsed);
     scores[id] = r40 > 0 ? 1e15 + r40 : store.rxBytesOf(id) + store.txBytesOf(id);
@@ -191,7 +212,7 @@ function topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id:
     for (let i = 0; i < n; i++) out.push(ids[i]!);
     return out;
   }
-  if (work.length < n) work = new Float64Array(Math.max(n, work.length * 2));
+  const work = new Float64Array(n);
   for (let i = 0; i < n; i++) work[i] = scores[ids[i]!]!;
   // the limit-th largest score (what sorting ascending and taking [n - limit] gives)
   const threshold = selectKth(work, n, n - limit);
@@ -200,8 +221,6 @@ function topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id:
   for (let i = 0; i < n && out.length < limit; i++) if (scores[ids[i]!] === threshold) out.push(ids[i]!);
   return out;
 }
-
-let work = new Float64Array(1024);
 
 /** The k-th smallest of a[0..n) (0-based), reordering a: quickselect, O(n). */
 function selectKth(a: Float64Array, n: number, k: number): number {
