@@ -77,6 +77,22 @@ describe('attribution (DESIGN §2)', () => {
     expect(procRow(engine.publish(T0 + 3000), '<no listener>')!.packets).toBe(500);
   });
 
+  it('a new table under a flood: the waiting connections are decided a few thousand a pass, not all at once', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    for (let i = 0; i < 10_000; i++) udp(engine, T0 + (i % 900), `203.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, LOCAL, 40000, 53, 40);
+    resolver.completeRescan();
+    resolver.completeRescan();
+    const before = resolver.lookups.length;
+    engine.resolvePending(T0 + 1000);
+    expect(resolver.lookups.length - before).toBe(4000);
+    engine.resolvePending(T0 + 1200);
+    engine.resolvePending(T0 + 1400);
+    expect(resolver.lookups.length - before).toBe(10_000);
+    expect(engine.awaitingAttribution).toBe(false);
+    expect(procRow(engine.publish(T0 + 2000), '<no listener>')!.packets).toBe(10_000);
+  });
+
   it('a socket without an owner yet is asked again at every pass (its owner may be found between tables)', () => {
     const resolver = new FakeResolver();
     resolver.sockets.set(`17 ${LOCAL}:53`, 'no-pid');
