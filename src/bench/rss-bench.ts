@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalAddresses } from '../core/local-addresses.js';
 import { captureEnv } from '../engine/child-feed.js';
 import { Engine } from '../engine/engine.js';
+import { snapshotSteps } from '../engine/snapshot-builder.js';
 import { LinkType } from '../decode/packet-info.js';
 import { parseAddress } from '../util/address.js';
 import { fmt, type BenchContext, type BenchRow } from './bench-util.js';
@@ -70,14 +71,26 @@ function childDistinct(): object {
     perMillionAfterGc.push(rss());
   }
   const times: number[] = [];
+  let longestStep = 0;
+  let steps = 0;
   for (let i = 0; i < 5; i++) {
     ts += 1000;
     const t0 = performance.now();
     e.publish(ts);
     times.push(performance.now() - t0);
+    // the same build in steps, as the capture process runs it between drains
+    const gen = snapshotSteps(e, ts, 0, []);
+    steps = 0;
+    for (;;) {
+      const s0 = performance.now();
+      const r = gen.next();
+      longestStep = Math.max(longestStep, performance.now() - s0);
+      steps++;
+      if (r.done) break;
+    }
   }
   times.sort((a, b) => a - b);
-  return { perMillion, perMillionAfterGc, hosts: e.hosts.size, conns: e.conns.size, snapshotMs: times[2], other: e.hostOther.packets[0] };
+  return { perMillion, perMillionAfterGc, hosts: e.hosts.size, conns: e.conns.size, snapshotMs: times[2], longestStep, steps, other: e.hostOther.packets[0] };
 }
 
 function childSoak(minutes: number): object {
@@ -116,7 +129,7 @@ function runChild(mode: string): Record<string, unknown> {
 export async function rssBench(ctx: BenchContext): Promise<BenchRow[]> {
   const cmd = 'npm run bench -- --only rss';
   ctx.log('rss: 3 M distinct sources into one engine (fresh process)');
-  const d = runChild('distinct') as { perMillion: number[]; perMillionAfterGc: number[]; hosts: number; conns: number; snapshotMs: number };
+  const d = runChild('distinct') as { perMillion: number[]; perMillionAfterGc: number[]; hosts: number; conns: number; snapshotMs: number; longestStep: number; steps: number };
   ctx.log(`rss: ${ctx.quick ? 10 : 30}-minute soak on a fake clock (fresh process)`);
   const minutes = ctx.quick ? 10 : 30;
   const s = runChild(`soak:${minutes}`) as { samples: { min: number; rss: number }[] };
@@ -136,12 +149,12 @@ export async function rssBench(ctx: BenchContext): Promise<BenchRow[]> {
       ok: m1 <= 200 * MB && m3 <= 200 * MB && distinctFlat,
     },
     {
-      what: 'snapshot build with 100 000 host and connection rows (capture process, every second)',
+      what: 'snapshot build with 100 000 host and connection rows (capture process, every second), longest step between drains',
       target: '≤ 5 ms (keeps the capture loop draining)',
-      measured: `${fmt(d.snapshotMs, 1)} ms`,
-      reference: '',
+      measured: `${fmt(d.longestStep, 1)} ms`,
+      reference: `the whole build ${fmt(d.snapshotMs, 1)} ms, in ${d.steps} steps`,
       command: cmd,
-      ok: d.snapshotMs <= 5,
+      ok: d.longestStep <= 5,
     },
     {
       what: `RSS over a simulated ${minutes}-minute soak, churning flows (fake clock)`,

@@ -384,10 +384,14 @@ export class StatsStore {
   }
 }
 
+/**
+ * Rows as allocated: all zero, not written. A row is reset() when it is handed out, and a
+ * zero row reads as empty anyway (its ring is zero, and the first add from second 0 on rolls
+ * it), so untouched capacity stays untouched memory: the engine sizes its tables for the row
+ * cap up front and only the rows in use become resident.
+ */
 function newRows(capacity: number): Float64Array {
-  const row = new Float64Array(capacity * F);
-  for (let o = LAST_SEC; o < row.length; o += F) row[o] = -1;
-  return row;
+  return new Float64Array(capacity * F);
 }
 
 /** Sum of `count` ring slots (rx: side 0, tx: side 1) of a row from second `from` on (count ≤ RING_SECONDS). */

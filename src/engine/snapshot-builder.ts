@@ -9,9 +9,9 @@ import { KEY_QUOTED, KEY_TRANSIT } from './engine.js';
 const rates: WindowRates = { rx1: 0, tx1: 0, rx2: 0, tx2: 0, rx10: 0, tx10: 0, rx40: 0, tx40: 0 };
 
 /** Rows scanned (ranking, counting) between two yields of snapshotSteps. */
-const SCAN_ROWS_PER_STEP = 4096;
+const SCAN_ROWS_PER_STEP = 2048;
 /** Rows built (objects, formatted addresses) between two yields. */
-const BUILD_ROWS_PER_STEP = 256;
+const BUILD_ROWS_PER_STEP = 64;
 
 /**
  * Build the published snapshot: rates for every live row (which also updates
@@ -214,11 +214,19 @@ function* topIds(store: StatsStore, table: { readonly idLimit: number; isLive(id
   }
   const work = new Float64Array(n);
   for (let i = 0; i < n; i++) work[i] = scores[ids[i]!]!;
+  yield;
   // the limit-th largest score (what sorting ascending and taking [n - limit] gives)
   const threshold = selectKth(work, n, n - limit);
+  yield;
   // above the threshold, then rows at it, each in id order
-  for (let i = 0; i < n; i++) if (scores[ids[i]!]! > threshold) out.push(ids[i]!);
-  for (let i = 0; i < n && out.length < limit; i++) if (scores[ids[i]!] === threshold) out.push(ids[i]!);
+  for (let i = 0; i < n; i++) {
+    if (i % SCAN_ROWS_PER_STEP === SCAN_ROWS_PER_STEP - 1) yield;
+    if (scores[ids[i]!]! > threshold) out.push(ids[i]!);
+  }
+  for (let i = 0; i < n && out.length < limit; i++) {
+    if (i % SCAN_ROWS_PER_STEP === SCAN_ROWS_PER_STEP - 1) yield;
+    if (scores[ids[i]!] === threshold) out.push(ids[i]!);
+  }
   return out;
 }
 
