@@ -628,6 +628,7 @@ export class Engine implements FrameSink {
 
   /** Publish a snapshot now, built in one piece (e.g. the final one at end of file or on stop). */
   publish(nowMs: number): Snapshot {
+    this.settleBuild(); // snapshots go out in order
     this.fold();
     this.resolvePending(nowMs);
     const snap = buildSnapshot(this, nowMs, ++this.seq, this.takeNotices());
@@ -637,7 +638,8 @@ export class Engine implements FrameSink {
 
   /** Start building the snapshot of `nowMs` in steps (opts.inSteps); it is published when done. */
   private publishInSteps(nowMs: number): void {
-    this.fold(); // finishes the previous one, if any
+    this.settleBuild(); // the previous one goes out first, whole
+    this.fold();
     this.resolvePending(nowMs);
     const build: Build = { steps: snapshotSteps(this, nowMs, ++this.seq, this.takeNotices()), evictAtMs: null };
     this.building = build;

@@ -76,4 +76,20 @@ describe('a snapshot built in steps (capture process: the ring is drained betwee
     expect(s.engine.hosts.size).toBe(1);
     expect(s.snaps.at(-1)!.hosts.length).toBeGreaterThanOrEqual(500); // the flood's rows were still there to show
   });
+
+  it('several seconds closed at once (a silence): every snapshot goes out, in order, none dropped', () => {
+    const whole = testEngine({ publishEverySec: 1 });
+    const s = stepped();
+    for (const e of [whole.engine, s.engine]) {
+      e.advanceOnPackets = false;
+      flood(e, T0 / 1000);
+      e.advanceTo(T0 / 1000 + 4); // publishes 1001, 1002, 1003, 1004
+    }
+    // the first three were finished as the next began; the last waits for its steps
+    expect(s.snaps.map((x) => x.time)).toEqual([1_001_000, 1_002_000, 1_003_000]);
+    s.engine.publish(T0 + 4500); // a final one: the one in steps goes out before it
+    expect(s.snaps.map((x) => x.time)).toEqual([1_001_000, 1_002_000, 1_003_000, 1_004_000, 1_004_500]);
+    expect(s.snaps.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(same(s.snaps[3]!)).toEqual(same(whole.snaps[3]!));
+  });
 });
