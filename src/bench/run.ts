@@ -3,7 +3,7 @@
  * measured in the same run, printed as one table.
  *
  *   npm run bench                       all measurements
- *   npm run bench -- --only file,rss    a subset (file, live, sources, latency, output, rss, rescan)
+ *   npm run bench -- --only file,rss    a subset (file, live, sources, bulk, latency, output, rss, rescan)
  *   npm run bench -- --quick            shorter floods, fewer runs and samples
  *   npm run bench -- --markdown         the table as Markdown (README rows)
  *
@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { cleanupAll, type BenchContext, type BenchRow } from './bench-util.js';
+import { bulkBench } from './bulk-bench.js';
 import { fileBench } from './file-bench.js';
 import { latencyBench } from './latency-bench.js';
 import { liveBench } from './live-bench.js';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchRow[]>> = {
   file: fileBench,
   live: liveBench,
   sources: sourcesBench,
+  bulk: bulkBench,
   latency: latencyBench,
   output: outputBench,
   rss: rssBench,
