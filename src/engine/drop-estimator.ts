@@ -60,11 +60,7 @@ export class DropEstimator {
     if (this.base === null) return;
     this.settle(framesCaptured, null);
     if (kernelCount !== null) this.record(kernelCount - this.base - framesCaptured);
-    if (this.count > 0 && this.count < this.diffs.length) {
-      let min = this.diffs[0]!;
-      for (let i = 1; i < this.count; i++) if (this.diffs[i]! < min) min = this.diffs[i]!;
-      if (min > this._dropped) this._dropped = min;
-    }
+    if (this.count > 0 && this.count < this.diffs.length) this.judge();
   }
 
   /** Packets lost so far; 0 until a whole window has been seen. */
@@ -77,9 +73,14 @@ export class DropEstimator {
     d[this.next] = diff;
     this.next = (this.next + 1) % d.length;
     if (this.count < d.length) this.count++;
-    if (this.count < d.length) return;
+    if (this.count === d.length) this.judge();
+  }
+
+  /** The estimate rises to the smallest difference among the samples held (the window's first `count`, or all). */
+  private judge(): void {
+    const d = this.diffs;
     let min = d[0]!;
-    for (let i = 1; i < d.length; i++) if (d[i]! < min) min = d[i]!;
+    for (let i = 1; i < this.count; i++) if (d[i]! < min) min = d[i]!;
     if (min > this._dropped) this._dropped = min;
   }
 }
