@@ -221,6 +221,22 @@ export function exited(c: ChildProcess): Promise<void> {
   });
 }
 
+/** The totals of a `--json` report (DESIGN §3). */
+export interface ReportTotals {
+  rx_bytes: number;
+  tx_bytes: number;
+  transit_bytes: number;
+  packets: number;
+  dropped: number | null;
+}
+
+/** Totals of the last `--json` report among a child's stdout lines. */
+export function lastReportTotals(lines: readonly string[]): ReportTotals {
+  const last = lines.filter((l) => l.startsWith('{')).at(-1);
+  if (last === undefined) throw new Error('wiretop printed no report');
+  return (JSON.parse(last) as { totals: ReportTotals }).totals;
+}
+
 /** Stdout lines of a child, and a way to wait for one. */
 export function lineReader(c: ChildProcess): { all: string[]; wait(pred: (l: string) => boolean, timeoutMs: number): Promise<string> } {
   const all: string[] = [];

@@ -6,23 +6,23 @@
  * is the kernel's to the byte.
  */
 import { join } from 'node:path';
-import { cpuMs, createBenchPair, exited, findDescendant, fmt, lineReader, netnsUnavailable, sleep, type BenchContext, type BenchRow } from './bench-util.js';
+import {
+  cpuMs,
+  createBenchPair,
+  exited,
+  findDescendant,
+  fmt,
+  lastReportTotals,
+  lineReader,
+  netnsUnavailable,
+  sleep,
+  type BenchContext,
+  type BenchRow,
+  type ReportTotals,
+} from './bench-util.js';
 import { iperfServer } from './live-bench.js';
 
-interface Totals {
-  rx_bytes: number;
-  tx_bytes: number;
-  transit_bytes: number;
-  packets: number;
-}
-
-function lastTotals(lines: readonly string[]): Totals {
-  const last = lines.filter((l) => l.startsWith('{')).at(-1);
-  if (last === undefined) throw new Error('wiretop printed no report');
-  return (JSON.parse(last) as { totals: Totals }).totals;
-}
-
-const bytesOf = (t: Totals): number => t.rx_bytes + t.tx_bytes + t.transit_bytes;
+const bytesOf = (t: ReportTotals): number => t.rx_bytes + t.tx_bytes + t.transit_bytes;
 
 export async function bulkBench(ctx: BenchContext): Promise<BenchRow[]> {
   const cmd = 'npm run bench -- --only bulk';
@@ -40,7 +40,7 @@ export async function bulkBench(ctx: BenchContext): Promise<BenchRow[]> {
     if (child === null) throw new Error('capture child not found');
     await sleep(1000);
     const k0 = pair.counters();
-    const t0 = lastTotals(out.all);
+    const t0 = lastReportTotals(out.all);
     ctx.log(`bulk: ${seconds + 3} s of unpaced iperf3 TCP`);
     const c = pair.spawnIn(pair.b, 'iperf3', ['-c', pair.addrA, '-t', String(seconds + 3), '--connect-timeout', '3000'], { stdio: 'ignore' });
     await sleep(1500);
@@ -54,7 +54,7 @@ export async function bulkBench(ctx: BenchContext): Promise<BenchRow[]> {
     await exited(c);
     await sleep(2500); // settled; a report made after the count
     const k1 = pair.counters();
-    const t1 = lastTotals(out.all);
+    const t1 = lastReportTotals(out.all);
     wt.kill('SIGINT');
     await exited(wt);
     const packets = w1.packets - w0.packets;

@@ -15,6 +15,7 @@ import {
   findDescendant,
   fmt,
   hasCommand,
+  lastReportTotals,
   lineReader,
   netnsUnavailable,
   sleep,
@@ -70,12 +71,6 @@ async function cpuOverFlood(pair: BenchPair, pid: number, idleS: number, floodS:
   return { usPerPacket: (above * 1000) / f.packets, idlePct: idleMsPerMs * 100, pps: f.packets / f.seconds, packets: f.packets };
 }
 
-function reportTotals(lines: readonly string[]): { packets: number; dropped: number | null } {
-  const last = lines.filter((l) => l.startsWith('{')).at(-1);
-  if (last === undefined) throw new Error('wiretop printed no report');
-  return (JSON.parse(last) as { totals: { packets: number; dropped: number | null } }).totals;
-}
-
 export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
   const why = netnsUnavailable(['iperf3']);
   const cmd = 'npm run bench -- --only live';
@@ -95,7 +90,7 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
     // An independent count of the loss: what the kernel counted on the interface between the
     // first report and the last (the link is quiet at both ends) against what wiretop captured.
     const k0 = pair.counters().packets;
-    const captured0 = reportTotals(out.all).packets;
+    const captured0 = lastReportTotals(out.all).packets;
     const child = findDescendant(wt.pid!, 'capture-child');
     if (child === null) throw new Error('capture child not found');
     await sleep(1000);
@@ -104,12 +99,12 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
     await sleep(1500);
     const kernelCounted = pair.counters().packets - k0;
     await sleep(1200); // a report (one a second) made after the count: everything counted is in it
-    const settled = reportTotals(out.all);
+    const settled = lastReportTotals(out.all);
     const lost = kernelCounted - (settled.packets - captured0);
     wt.kill('SIGINT');
     await exited(wt);
     if (stderr.trim()) ctx.log(`live: wiretop stderr: ${stderr.trim().split('\n')[0]}`);
-    const last = reportTotals(out.all);
+    const last = lastReportTotals(out.all);
 
     const refs: string[] = [];
     // The floor: the same capture (cap, ring, naps) with a sink that only counts.

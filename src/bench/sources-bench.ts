@@ -12,21 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ipv4, udpFrame } from '../capture/demo/frame-builder.js';
 import { PcapWriter } from '../capture/pcap-writer.js';
-import { createBenchPair, exited, lineReader, netnsUnavailable, sleep, type BenchContext, type BenchRow } from './bench-util.js';
+import { createBenchPair, exited, lastReportTotals, lineReader, netnsUnavailable, sleep, type BenchContext, type BenchRow } from './bench-util.js';
 
 const SOURCES = 50_000;
 const PPS = 100_000;
-
-interface Totals {
-  packets: number;
-  dropped: number | null;
-}
-
-function lastTotals(lines: readonly string[]): Totals {
-  const last = lines.filter((l) => l.startsWith('{')).at(-1);
-  if (last === undefined) throw new Error('wiretop printed no report');
-  return (JSON.parse(last) as { totals: Totals }).totals;
-}
 
 export async function sourcesBench(ctx: BenchContext): Promise<BenchRow[]> {
   const cmd = 'npm run bench -- --only sources';
@@ -59,14 +48,14 @@ export async function sourcesBench(ctx: BenchContext): Promise<BenchRow[]> {
     await out.wait((l) => l.startsWith('{'), 10_000);
     await sleep(1000);
     const k0 = pair.counters().packets;
-    const c0 = lastTotals(out.all).packets;
+    const c0 = lastReportTotals(out.all).packets;
     ctx.log(`sources: ${seconds} s at 100 k packets/s from ${SOURCES} sources (tcpreplay)`);
     const t0 = performance.now();
     pair.exec(pair.b, 'tcpreplay', ['-q', '-i', pair.vethB, `--pps=${PPS}`, `--loop=${Math.ceil((seconds * PPS) / frames)}`, file], (seconds + 60) * 1000);
     const elapsed = (performance.now() - t0) / 1000;
     await sleep(2500); // the flood settles; a report made after the count
     const sent = pair.counters().packets - k0;
-    const last = lastTotals(out.all);
+    const last = lastReportTotals(out.all);
     const lost = sent - (last.packets - c0);
     wt.kill('SIGINT');
     await exited(wt);
