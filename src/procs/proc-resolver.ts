@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalAddress, Lookup, ProcessInfo, SocketResolver } from './owner.js';
 import { forEachLimit, forEachSliced } from './async-pool.js';
+import { FirstMisses } from './first-misses.js';
 import { FdScanner, listPids } from './fd-scanner.js';
 import { findCandidates } from './matcher.js';
 import { readLocalAddrs, readNamespaceSockets, representatives } from './namespaces.js';
@@ -65,14 +66,6 @@ interface Remembered {
   port: number;
 }
 
-interface PendingMiss {
-  /** reads started when the first miss was answered */
-  seq: number;
-  /** generation reported to that first miss */
-  gen: number;
-  at: number;
-}
-
 export interface RescanStats {
   /** ms from start of the rescan to publication of its table */
   publishMs: number;
@@ -88,7 +81,6 @@ export interface RescanStats {
 }
 
 const MEMORY_MAX = 65_536;
-const PENDING_MAX = 100_000;
 const PENDING_TTL_MS = 30_000;
 
 export class ProcResolver implements SocketResolver {
@@ -121,8 +113,8 @@ export class ProcResolver implements SocketResolver {
   private readonly details = new Map<number, ProcessDetails>();
   private readonly infos = new Map<number, Map<number, ProcessInfo>>();
   private readonly memory = new Map<string, Remembered>();
-  /** first misses, by tupleHash */
-  private readonly pending = new Map<number, PendingMiss>();
+  /** first misses, by tupleHash: rescans started then (seq) and the generation reported (gen) */
+  private readonly firstMisses = new FirstMisses(PENDING_TTL_MS);
   /** remembered connections per protocol and local port (memoryPortIndex): none, no recall to try */
   private readonly memoryPorts = new Uint32Array(2 * 65_536);
   /** inodes a full walk did not find an owner for (another namespace's process we cannot see, kernel sockets) */
@@ -247,19 +239,9 @@ export class ProcResolver implements SocketResolver {
    * until such a table exists, repeat the generation the first miss got.
    */
   private missGeneration(key: number): number {
-    const p = this.pending.get(key);
-    const now = this.now();
-    if (p === undefined || now - p.at > PENDING_TTL_MS) {
-      if (p !== undefined) this.pending.delete(key);
-      if (this.pending.size >= PENDING_MAX) {
-        const oldest = this.pending.keys().next();
-        if (!oldest.done) this.pending.delete(oldest.value);
-      }
-      this.pending.set(key, { seq: this.startedSeq, gen: this._generation, at: now });
-      return this._generation;
-    }
-    if (this.tableSeq > p.seq) return this._generation;
-    return p.gen;
+    const slot = this.firstMisses.note(key, this.now(), this.startedSeq, this._generation);
+    if (this.tableSeq > this.firstMisses.seqAt(slot)) return this._generation;
+    return this.firstMisses.genAt(slot);
   }
 
   private recall(key: string): ProcessInfo | null {
@@ -552,10 +534,6 @@ export class ProcResolver implements SocketResolver {
     // Insertion order is age order: stop at the first young entry.
     for (const [k, m] of this.memory) {
       if (this.memory.size > MEMORY_MAX || now - m.at > this.memoryTtl) this.forget(k, m);
-      else break;
-    }
-    for (const [k, p] of this.pending) {
-      if (now - p.at > PENDING_TTL_MS) this.pending.delete(k);
       else break;
     }
   }
