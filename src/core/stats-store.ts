@@ -37,6 +37,9 @@ const LAST_SEEN = 4;
 const RX_CUR = 5;
 const TX_CUR = 6;
 const PEAK = 7;
+/** LAST_SEC of a row with no second yet: never written since allocation, or reused (its ring holds old slots). */
+const NEVER_WRITTEN = -1;
+const REUSED = -2;
 /** Ring words per row: RING_SECONDS × (rx, tx). */
 const RW = 2 * R;
 
@@ -48,6 +51,8 @@ export class StatsStore {
   /** per row, (rx, tx) sums of the row's ring slots, kept as slots change */
   private sums: Float64Array;
   private capacity: number;
+  /** rows below this id have been reset() at least once (their ring may hold old seconds) */
+  private handedOut = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -72,13 +77,18 @@ export class StatsStore {
 
   /**
    * Make row id a new, empty row. Its ring is not cleared here: nothing reads the ring of a
-   * row that has no second yet (LAST_SEC -1), and its first add clears it (roll). A flood
-   * of new sources makes tens of thousands of rows a second.
+   * row that has no second yet (LAST_SEC < 0), and its first add clears it if it was used
+   * before (roll). A flood of new sources makes tens of thousands of rows a second.
    */
   reset(id: number): void {
     const o = id * F;
     const row = this.row;
-    row[o + LAST_SEC] = -1;
+    // A row never handed out before is still as allocated: its ring is zero, and its first
+    // roll need not clear 320 bytes of memory the process has not even touched yet.
+    if (id >= this.handedOut) {
+      this.handedOut = id + 1;
+      row[o + LAST_SEC] = NEVER_WRITTEN;
+    } else row[o + LAST_SEC] = REUSED;
     row[o + RX_BYTES] = 0;
     row[o + TX_BYTES] = 0;
     row[o + PACKETS] = 0;
@@ -218,10 +228,11 @@ export class StatsStore {
       const lo = Math.max(srcSec - R + 1, newest - R + 1);
       const ring = this.ring;
       const fring = from.ring;
-      for (let s = lo; s <= srcSec; s++) {
-        const k = ringSlot(s);
-        const a = (dst * R + k) * 2;
+      for (let s = lo, k = ringSlot(lo); s <= srcSec; s++, k = k === R - 1 ? 0 : k + 1) {
         const b = (src * R + k) * 2;
+        // most seconds of a young connection's ring are empty: nothing to move
+        if (fring[b]! === 0 && fring[b + 1]! === 0) continue;
+        const a = (dst * R + k) * 2;
         const rx = clampSlot(ring[a]! + sign * fring[b + fromRx]!);
         const tx = clampSlot(ring[a + 1]! + sign * fring[b + fromTx]!);
         this.sums[dst * 2]! += rx - ring[a]!;
@@ -365,7 +376,9 @@ export class StatsStore {
     const ring = this.ring;
     const sums = this.sums;
     const base = id * R;
-    if (last < 0 || sec - last >= R) {
+    if (last === NEVER_WRITTEN) {
+      // zero since allocation
+    } else if (last < 0 || sec - last >= R) {
       // element stores: fill() is a builtin call that costs more than the 80 stores
       for (let i = base * 2, end = base * 2 + RW; i < end; i++) ring[i] = 0;
       sums[id * 2] = 0;
