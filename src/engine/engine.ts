@@ -62,9 +62,11 @@ const GENERATIONS_TO_DECIDE = 2;
 /**
  * Lookups per attribution pass (passes come every 200 ms); the rest wait for the next. When a
  * new table arrives under a flood from 50 000 sources, deciding them all at once (a lookup and
- * a merge of the row's history each) stalled the capture loop 90 ms.
+ * a merge of the row's history each) stalled the capture loop 90 ms; 4000 a pass still took
+ * 8–25 ms in the capture process (≈ 2–6 µs each on a loaded core), beyond what the kernel
+ * ring holds at 100 k packets/s once the drain is late for other reasons too.
  */
-const RESOLVE_PER_PASS = 4000;
+const RESOLVE_PER_PASS = 2000;
 /** Rows the host and connection tables are sized for up front (the default cap, 100 000, fits). */
 const PRESIZED_ROWS = 262_144;
 const UNKNOWN_RETRY_MS = 5_000;
@@ -122,6 +124,9 @@ export class Engine implements FrameSink {
   /** addresses of the other network namespaces on this host (from the resolver) */
   private peerAddrs: LocalAddresses | null = null;
   private peerAddrsGen = -1;
+  private readonly sweep = { conns: new Sweep(), hosts: new Sweep(), hostPorts: new Sweep(), owners: new Sweep() };
+  /** resolver generation of the last pass over peerPending */
+  private peerPassGen = -1;
   private retry: number[] = [];
   private notices: string[] = [];
   private readonly localW = new Uint32Array(4);
@@ -280,10 +285,33 @@ export class Engine implements FrameSink {
    * Runs once per second of packets, and before anything reads the rows.
    */
   private fold(): void {
-    const n = this.dirtyCount;
-    if (n === 0) return;
+    if (this.dirtyCount === 0) return;
     if (this.building !== null) this.settleBuild();
-    this.dirtyCount = 0;
+    this.foldFrom(0);
+  }
+
+  /**
+   * While more than `keep` connections wait for a fold, fold up to `max` of them now (live
+   * capture, between drains). A flood from many sources makes tens of thousands of connections a
+   * second, and their first fold writes fresh rows: one fold of 20 000 at the live timer's
+   * 200 ms tick stalled capture 24–31 ms, longer than the kernel ring holds at 100 k
+   * packets/s. Folded a slice per loop turn, the fold at the end of each second stays short.
+   * Not while a snapshot is built in steps (its rows are held still).
+   */
+  foldDown(keep: number, max: number): void {
+    if (this.building !== null || this.dirtyCount <= keep) return;
+    this.foldFrom(Math.max(keep, this.dirtyCount - max));
+  }
+
+  /** Connections waiting in the dirty list for a fold. */
+  get dirtyConnections(): number {
+    return this.dirtyCount;
+  }
+
+  /** Fold dirty[from..]: all of it in second pendSec (the caller settled any build). */
+  private foldFrom(from: number): void {
+    const n = this.dirtyCount;
+    this.dirtyCount = from;
     const sec = this.pendSec;
     const pend = this.pend;
     const dirty = this.dirty;
@@ -292,7 +320,7 @@ export class Engine implements FrameSink {
     let totTx = 0;
     let totPackets = 0;
     let totLast = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const c = dirty[i]!;
       const p = c * PEND_W;
       const rx = pend[p]!;
@@ -431,7 +459,11 @@ export class Engine implements FrameSink {
       this.resolveOne(conn, tsMs);
       if ((proto === IpProto.TCP || proto === IpProto.UDP) && this.opts.resolver!.localAddresses) {
         // Is the other end a namespace on this host? Asked until a table newer than the connection says.
-        if (!this.resolvePeer(conn)) this.peerPending.push(conn);
+        if (!this.resolvePeer(conn)) {
+          // asked now, at this table: a list that was empty has been asked at this table whole
+          if (this.peerPending.length === 0) this.peerPassGen = this.opts.resolver!.generation;
+          this.peerPending.push(conn);
+        }
       }
     }
   }
@@ -542,21 +574,24 @@ export class Engine implements FrameSink {
   resolvePending(nowMs: number): void {
     if (!this.opts.resolver) return;
     if (this.building !== null) return; // assigning owners changes rows: at the next pass
-    if (this.peerPending.length > 0) {
-      this.peerPending = this.peerPending.filter((conn) => this.conns.isLive(conn) && this.connPeer[conn]! < 0 && !this.resolvePeer(conn));
+    const gen = this.opts.resolver.generation;
+    // The lists are filtered in place: under a flood from many sources tens of thousands of
+    // connections wait in them, and a new array each 200 ms pass was garbage to collect.
+    if (this.peerPending.length > 0 && this.peerPassGen !== gen) {
+      // An answer changes only with a new table: each connection was asked when it appeared.
+      this.peerPassGen = gen;
+      keepWhere(this.peerPending, (conn) => this.conns.isLive(conn) && this.connPeer[conn]! < 0 && !this.resolvePeer(conn));
     }
     if (this.pending.length > 0) {
-      const still: number[] = [];
-      const gen = this.opts.resolver.generation;
       let budget = RESOLVE_PER_PASS;
-      for (const conn of this.pending) {
-        if (!this.conns.isLive(conn) || this.connOwner[conn] !== OwnerState.PENDING) continue;
+      keepWhere(this.pending, (conn) => {
+        if (!this.conns.isLive(conn) || this.connOwner[conn] !== OwnerState.PENDING) return false;
         // No socket at all at the last lookup, and no table since: the answer cannot have changed
         // (under a flood from many sources, tens of thousands wait here for the next table).
-        if (this.connMissGen[conn] === gen || budget <= 0) still.push(conn);
-        else if ((budget--, !this.resolveOne(conn, nowMs))) still.push(conn);
-      }
-      this.pending = still;
+        if (this.connMissGen[conn] === gen || budget <= 0) return true;
+        budget--;
+        return !this.resolveOne(conn, nowMs);
+      });
     }
     if (this.retry.length > 0) {
       const unknown = this.owners.classIds[OwnerClass.UNKNOWN];
@@ -673,25 +708,57 @@ export class Engine implements FrameSink {
     return n;
   }
 
+  /**
+   * Remove rows idle for idleMs. Each call looks at up to EVICT_ROWS_PER_TABLE rows of each
+   * table, going on where the last call stopped: under a flood from many sources a pass over
+   * every row (50 000 connections, as many hosts and host ports) took 15–19 ms at once, once a
+   * second, while rows become idle only after minutes (default) or seconds (--idle).
+   */
   private evictIdle(nowMs: number): void {
     const cutoff = nowMs - this.opts.idleMs;
-    for (let id = 0; id < this.conns.idLimit; id++) {
-      if (!this.conns.isLive(id) || this.connStats.lastSeenOf(id) >= cutoff) continue;
-      this.conns.remove(id);
-    }
-    for (let id = 0; id < this.hosts.idLimit; id++) {
-      if (!this.hosts.isLive(id) || this.hostStats.lastSeenOf(id) >= cutoff) continue;
-      this.hosts.remove(id);
-    }
+    const sweep = this.sweep;
+    sweep.conns.run(this.conns.idLimit, (id) => {
+      if (this.conns.isLive(id) && this.connStats.lastSeenOf(id) < cutoff) this.conns.remove(id);
+    });
+    sweep.hosts.run(this.hosts.idLimit, (id) => {
+      if (this.hosts.isLive(id) && this.hostStats.lastSeenOf(id) < cutoff) this.hosts.remove(id);
+    });
     if (this.hostPorts.size > 0) {
-      for (let id = 0; id < this.hostPorts.idLimit; id++) {
+      sweep.hostPorts.run(this.hostPorts.idLimit, (id) => {
         if (this.hostPorts.isLive(id) && !this.hosts.isLive(this.hostPorts.keyWord(id, 0))) this.hostPorts.remove(id);
-      }
+      });
     }
-    for (let id = 0; id < this.owners.idLimit; id++) {
+    sweep.owners.run(this.owners.idLimit, (id) => {
       if (this.owners.isLive(id) && !this.owners.isClass(id) && this.owners.stats.lastSeenOf(id) < cutoff) this.owners.evict(id);
+    });
+  }
+}
+
+/** Rows of each table the eviction looks at per call (Engine.evictIdle). */
+const EVICT_ROWS_PER_TABLE = 8192;
+
+/** A cursor over a table's row ids that goes round: each run visits the next rows. */
+class Sweep {
+  private at = 0;
+
+  /** Visit up to EVICT_ROWS_PER_TABLE ids below limit (each at most once), from where the last run stopped. */
+  run(limit: number, visit: (id: number) => void): void {
+    const n = Math.min(limit, EVICT_ROWS_PER_TABLE);
+    for (let k = 0; k < n; k++) {
+      if (this.at >= limit) this.at = 0;
+      visit(this.at++);
     }
   }
+}
+
+/** Removes in place the items of list for which keep returns false (in order, each asked once). */
+function keepWhere(list: number[], keep: (item: number) => boolean): void {
+  let w = 0;
+  for (let r = 0; r < list.length; r++) {
+    const item = list[r]!;
+    if (keep(item)) list[w++] = item;
+  }
+  list.length = w;
 }
 
 function compareWords(a: Uint32Array, b: Uint32Array): number {

@@ -85,9 +85,8 @@ describe('attribution (DESIGN §2)', () => {
     resolver.completeRescan();
     const before = resolver.lookups.length;
     engine.resolvePending(T0 + 1000);
-    expect(resolver.lookups.length - before).toBe(4000);
-    engine.resolvePending(T0 + 1200);
-    engine.resolvePending(T0 + 1400);
+    expect(resolver.lookups.length - before).toBe(2000);
+    for (let pass = 1; pass < 5; pass++) engine.resolvePending(T0 + 1000 + pass * 200);
     expect(resolver.lookups.length - before).toBe(10_000);
     expect(engine.awaitingAttribution).toBe(false);
     expect(procRow(engine.publish(T0 + 2000), '<no listener>')!.packets).toBe(10_000);
@@ -199,6 +198,22 @@ describe('attribution (DESIGN §2)', () => {
     expect(snap.connections.find((x) => x.remote === '203.0.113.9:443')!.peerProcessKey).toBeUndefined();
     expect(resolver.lookups.filter((l) => l.startsWith(`6 ${peerAddr}`))).toHaveLength(1);
     void other;
+  });
+
+  it('connections waiting for their peer are asked again only when a new table has come', async () => {
+    const { parseAddress } = await import('../../src/util/address.js');
+    const resolver = new FakeResolver();
+    resolver.peerAddrs = [{ addr: parseAddress('198.18.0.3')!, netns: 'b' }];
+    resolver.sockets.set(`6 ${LOCAL}:5201`, { ...curl, pid: 7001 });
+    const { engine } = testEngine({ resolver });
+    for (let i = 0; i < 50; i++) tcp(engine, T0 + i, '198.18.0.3', LOCAL, 40000 + i, 5201, TCP_ACK, 100);
+    const asked = (): number => resolver.lookups.filter((l) => l.startsWith('6 198.18.0.3:')).length;
+    expect(asked()).toBe(50); // each once, when it appeared
+    for (let pass = 0; pass < 5; pass++) engine.resolvePending(T0 + 200 * pass);
+    expect(asked()).toBe(50); // the same table: the same answer, not asked
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 1200);
+    expect(asked()).toBe(100);
   });
 
   it('a connection seen before the resolver knows the other namespaces still gets its peer once a rescan shows them', async () => {
