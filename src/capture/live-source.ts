@@ -34,6 +34,13 @@ const RING_SHARE_PER_NAP = 1 / 8;
 const BUSY_FRAMES_PER_MS = 1;
 /** Tick period while not napping: rate checks, stop. */
 const QUIET_TICK_MS = 50;
+/**
+ * While not napping, this many frames before the next tick mean a flood has begun: the tick
+ * runs at once and the naps start. Until then the loop wakes for every packet, which at the
+ * onset of a 100 k packets/s flood fell behind by more than the ring holds (a 95 ms gap
+ * between ticks with 7 000 frames).
+ */
+const QUIET_BURST_FRAMES = 256;
 /** Keep napping this long after the last busy tick (one empty drain mid-flood is not quiet). */
 const BUSY_HOLD_MS = 200;
 /**
@@ -102,6 +109,10 @@ export class LiveSource implements PacketSource {
   private peakPerMs = 0;
   /** not napping: each packet reads the clock (few packets, no batch time to share) */
   private quiet = true;
+  /** frames since the last tick while quiet */
+  private quietFrames = 0;
+  /** while quiet: runs the next tick now instead of at its timer */
+  private tickNow: (() => void) | null = null;
   /** clock of the last tick that saw a busy rate */
   private busyAtMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
@@ -139,7 +150,10 @@ export class LiveSource implements PacketSource {
     const clock = this.opts.clock;
     cap.onPacket = (nbytes: number) => {
       this.frames++;
-      if (this.quiet) nowMs = clock();
+      if (this.quiet) {
+        nowMs = clock();
+        if (++this.quietFrames === QUIET_BURST_FRAMES) this.tickNow?.();
+      }
       sink.frame(buffer, 0, nbytes, 0, nowMs, linkType);
     };
     const ringFrames = Math.max(64, Math.floor(ring / FRAME_SLOT_BYTES));
@@ -154,6 +168,8 @@ export class LiveSource implements PacketSource {
           resolve();
           return;
         }
+        this.tickNow = null;
+        this.quietFrames = 0;
         this.opts.onTick?.();
         const now = this.opts.clock();
         if (this.opts.coalesce) {
@@ -179,7 +195,12 @@ export class LiveSource implements PacketSource {
           this.napMs = 0;
           this.peakPerMs = 0;
           nowMs = lastWake = now;
-          setTimeout(tick, QUIET_TICK_MS);
+          const timer = setTimeout(tick, QUIET_TICK_MS);
+          this.tickNow = () => {
+            this.tickNow = null;
+            clearTimeout(timer);
+            setImmediate(tick);
+          };
           return;
         }
         // not coalescing (capture in a process that must not block, as tests run it): no nap
