@@ -595,21 +595,17 @@ export class Engine implements FrameSink {
     }
     if (this.retry.length > 0) {
       const unknown = this.owners.classIds[OwnerClass.UNKNOWN];
-      const still: number[] = [];
-      for (const conn of this.retry) {
-        if (!this.conns.isLive(conn) || this.connOwner[conn] !== unknown) continue;
-        if (this.connRetryMs[conn]! > nowMs) {
-          still.push(conn);
-          continue;
-        }
+      keepWhere(this.retry, (conn) => {
+        if (!this.conns.isLive(conn) || this.connOwner[conn] !== unknown) return false;
+        if (this.connRetryMs[conn]! > nowMs) return true;
         const r = this.lookupForRetry(conn);
-        if (r >= 0) this.assign(conn, r);
-        else {
-          this.connRetryMs[conn] = nowMs + UNKNOWN_RETRY_MS;
-          still.push(conn);
+        if (r >= 0) {
+          this.assign(conn, r);
+          return false;
         }
-      }
-      this.retry = still;
+        this.connRetryMs[conn] = nowMs + UNKNOWN_RETRY_MS;
+        return true;
+      });
     }
   }
 
