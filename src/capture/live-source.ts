@@ -197,7 +197,6 @@ export class LiveSource implements PacketSource {
           nowMs = lastWake = now;
           const timer = setTimeout(tick, QUIET_TICK_MS);
           this.tickNow = () => {
-            this.tickNow = null;
             clearTimeout(timer);
             setImmediate(tick);
           };

@@ -16,11 +16,7 @@ const LOCAL = ipv4('198.18.0.1');
  * of milliseconds, and the kernel ring (≈ 20 ms at 100 k packets/s) overflows.
  */
 export function warmUpEngine(frames = 20_000, newConnections = 8_192): void {
-  const local = new LocalAddresses();
-  local.addAddress([0, 0, 0xffff, LOCAL]);
-  const startMs = 1_000_000;
-  const engine = new Engine({ interfaceName: 'warm-up', filter: null, localLabel: '', local, resolver: null, rowLimit: 50, startMs, onSnapshot: () => undefined });
-  engine.advanceOnPackets = false; // as live: seconds close from a timer, not from packets
+  const engine = throwawayEngine(null);
   // A few dozen distinct frames, built once, then fed again and again.
   const firstRemote = ipv4('203.0.113.0');
   const built: Buffer[] = [];
@@ -37,11 +33,22 @@ export function warmUpEngine(frames = 20_000, newConnections = 8_192): void {
   for (let i = 0; i < frames; i++) {
     const f = built[i % built.length]!;
     f.copy(buf, 0);
-    const ts = startMs + i * 0.2;
+    const ts = START_MS + i * 0.2;
     engine.frame(buf, 0, f.length, 0, ts, LinkType.ETHERNET);
     if (i % 2000 === 1999) engine.advanceTo(Math.floor(ts / 1000));
   }
   warmUpNewConnections(newConnections);
+}
+
+const START_MS = 1_000_000;
+
+/** An engine for warming up only: LOCAL is this host, seconds close from a timer (as live). */
+function throwawayEngine(resolver: SocketResolver | null): Engine {
+  const local = new LocalAddresses();
+  local.addAddress([0, 0, 0xffff, LOCAL]);
+  const engine = new Engine({ interfaceName: 'warm-up', filter: null, localLabel: '', local, resolver, rowLimit: 50, startMs: START_MS, onSnapshot: () => undefined });
+  engine.advanceOnPackets = false;
+  return engine;
 }
 
 /**
@@ -81,18 +88,14 @@ class WarmUpResolver implements SocketResolver {
  * (~2.5 µs warm), and the ring overflowed.
  */
 function warmUpNewConnections(frames: number): void {
-  const local = new LocalAddresses();
-  local.addAddress([0, 0, 0xffff, LOCAL]);
-  const startMs = 1_000_000;
   const resolver = new WarmUpResolver();
-  const engine = new Engine({ interfaceName: 'warm-up', filter: null, localLabel: '', local, resolver, rowLimit: 50, startMs, onSnapshot: () => undefined });
-  engine.advanceOnPackets = false;
+  const engine = throwawayEngine(resolver);
   const buf = Buffer.alloc(65_535);
   const firstRemote = ipv4('198.51.100.0');
   for (let i = 0; i < frames; i++) {
     const remote = (firstRemote + i) >>> 0;
     const n = i % 4 === 3 ? tcpFrame(buf, { src: remote, dst: LOCAL, sport: 1024 + i, dport: 22 }, TCP_ACK, 0, false) : udpFrame(buf, { src: remote, dst: LOCAL, sport: 1024 + i, dport: 53 }, 64, false);
-    const ts = startMs + i * 0.05;
+    const ts = START_MS + i * 0.05;
     engine.frame(buf, 0, n, 0, ts, LinkType.ETHERNET);
     if (i % 512 === 511) {
       engine.foldDown(64, 256);
