@@ -3,13 +3,15 @@
  * parser with bounded memory — one working buffer of chunkSize bytes, grown
  * only for a record that is larger than that and that the file really holds.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { FrameSink, PacketSource, SourceStats } from './packet-source.js';
 import { UserError, type WarningSink } from '../util/user-error.js';
 import { PcapParser, looksLikePcapPrefix, type CaptureParser } from './pcap-reader.js';
 import { PcapngParser, looksLikePcapngPrefix } from './pcapng-reader.js';
 
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+/** prescan() reads in smaller chunks: it stops early and should not read far past where it does. */
+const PRESCAN_CHUNK_SIZE = 1024 * 1024;
 /** Room in front of each read for the tail of the previous chunk (a record cut by the boundary). */
 const READ_HEAD = 256 * 1024;
 const NOT_A_CAPTURE = 'not a pcap or pcapng file';
@@ -189,12 +191,17 @@ export class FileSource implements PacketSource {
   readonly recordedTime = true;
   private readonly path: string;
   private readonly stream: CaptureStream;
+  private readonly chunkSize: number;
   private running = false;
+  /** the separate read of prescan() while it runs */
+  private scan: CaptureStream | null = null;
+  private stopped = false;
 
   constructor(path: string, opts: FileSourceOptions = {}) {
     this.path = path;
     this.name = path;
-    this.stream = new CaptureStream(path, opts.chunkSize ?? DEFAULT_CHUNK_SIZE, opts.onWarning);
+    this.chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.stream = new CaptureStream(path, this.chunkSize, opts.onWarning);
   }
 
   stats(): SourceStats {
@@ -202,7 +209,9 @@ export class FileSource implements PacketSource {
   }
 
   stop(): void {
+    this.stopped = true;
     this.stream.stop();
+    this.scan?.stop();
   }
 
   async run(sink: FrameSink): Promise<void> {
@@ -210,22 +219,50 @@ export class FileSource implements PacketSource {
     this.running = true;
     const { fh, size } = await this.openFile();
     try {
-      await this.stream.run(
-        {
-          size,
-          read: async (buf, offset, length) => {
-            try {
-              return (await fh.read(buf, offset, length, null)).bytesRead;
-            } catch (err) {
-              throw this.fsError(err);
-            }
-          },
-        },
-        sink,
-      );
+      await this.stream.run(this.reader(fh, size), sink);
     } finally {
       await fh.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A regular file is read twice: this first read stops as soon as `enough()`
+   * (it reads ahead at most one small chunk). Its warnings are left to run(),
+   * which reads the same bytes again; its errors are the ones run() would give.
+   */
+  async prescan(sink: FrameSink, enough: () => boolean): Promise<boolean> {
+    // Decided by stat, not by opening: opening a named pipe and closing it again would cut off its writer.
+    if (!(await stat(this.path).then((st) => st.isFile(), () => false))) return false;
+    const { fh, size } = await this.openFile();
+    try {
+      const scan = new CaptureStream(this.path, Math.min(PRESCAN_CHUNK_SIZE, this.chunkSize));
+      this.scan = scan;
+      if (!this.stopped && !enough()) {
+        await scan.run(this.reader(fh, size), {
+          frame(buf, offset, capLen, origLen, tsMs, linkType) {
+            sink.frame(buf, offset, capLen, origLen, tsMs, linkType);
+            if (enough()) scan.stop();
+          },
+        });
+      }
+      return true;
+    } finally {
+      this.scan = null;
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  private reader(fh: FileHandle, size: number): ChunkReader {
+    return {
+      size,
+      read: async (buf, offset, length) => {
+        try {
+          return (await fh.read(buf, offset, length, null)).bytesRead;
+        } catch (err) {
+          throw this.fsError(err);
+        }
+      },
+    };
   }
 
   private async openFile(): Promise<{ fh: FileHandle; size: number }> {

@@ -33,6 +33,13 @@ export interface PacketSource {
    * environment problems (no permission, bad filter, not a capture file).
    */
   run(sink: FrameSink): Promise<void>;
+  /**
+   * Sources that can be read twice (regular files): deliver frames from the
+   * start into sink until `enough()` or the end, in a read of their own that
+   * leaves run() untouched. Resolves false, having read nothing, when this
+   * source cannot be read twice (a pipe). Absent: never possible.
+   */
+  prescan?(sink: FrameSink, enough: () => boolean): Promise<boolean>;
   stop(): void;
   stats(): SourceStats;
 }

@@ -1,6 +1,6 @@
 import type { FrameSink, PacketSource } from '../capture/packet-source.js';
 import type { Engine } from './engine.js';
-import { LocalGuess, applyGuess } from './guess-local.js';
+import { LocalGuess, LocalSample, applyGuess } from './guess-local.js';
 
 export interface EngineRun {
   /** resolves after the source ended and the final snapshot was published */
@@ -17,22 +17,10 @@ const TICK_MS = 200;
  */
 export function runEngine(source: PacketSource, engine: Engine, clock: () => number, durationMs: number | null = null, guessLocal = false): EngineRun {
   let timer: NodeJS.Timeout | null = null;
-  let sink: FrameSink = engine;
-  // For a file without --net: the local address is guessed from its first frames, in this pass.
-  const guess = guessLocal ? new LocalGuess(engine, (addr) => applyGuess(engine, addr)) : null;
-  if (guess) sink = guess;
-  if (durationMs !== null && source.recordedTime) {
-    // --duration for files: capture time, measured from the first packet.
-    const next = sink;
-    let firstMs = Number.NaN;
-    sink = {
-      frame(buf, offset, capLen, origLen, tsMs, linkType) {
-        if (Number.isNaN(firstMs)) firstMs = tsMs;
-        else if (tsMs - firstMs >= durationMs) return source.stop();
-        next.frame(buf, offset, capLen, origLen, tsMs, linkType);
-      },
-    };
-  }
+  /** set when the local address is guessed from frames held on the way (a source read only once) */
+  let guess: LocalGuess | null = null;
+  // --duration for files: capture time, measured from the first packet.
+  const cut = durationMs !== null && source.recordedTime ? durationMs : null;
   if (!source.recordedTime) {
     engine.advanceOnPackets = false;
     timer = setInterval(() => {
@@ -41,18 +29,56 @@ export function runEngine(source: PacketSource, engine: Engine, clock: () => num
       engine.resolvePending(now);
     }, TICK_MS);
   }
-  const done = source.run(sink).then(
-    () => {
-      if (timer) clearInterval(timer);
-      guess?.finish();
-      engine.publish(finalTime(source, engine, clock));
-    },
-    (err: unknown) => {
-      if (timer) clearInterval(timer);
-      throw err;
-    },
-  );
+  /** For a file without --net: the local address is guessed from its first frames before they count. */
+  async function sink(): Promise<FrameSink> {
+    if (!guessLocal) return upTo(cut, engine, () => source.stop());
+    if (source.prescan) {
+      const sample = new LocalSample();
+      let ended = false;
+      const sampled = await source.prescan(
+        upTo(cut, sample, () => (ended = true)),
+        () => ended || sample.full,
+      );
+      if (sampled) {
+        applyGuess(engine, sample.best());
+        return upTo(cut, engine, () => source.stop());
+      }
+    }
+    guess = new LocalGuess(engine, (addr) => applyGuess(engine, addr));
+    return upTo(cut, guess, () => source.stop());
+  }
+  const done = sink()
+    .then((s) => source.run(s))
+    .then(
+      () => {
+        if (timer) clearInterval(timer);
+        guess?.finish();
+        engine.publish(finalTime(source, engine, clock));
+      },
+      (err: unknown) => {
+        if (timer) clearInterval(timer);
+        throw err;
+      },
+    );
   return { done, stop: () => source.stop() };
+}
+
+/** The frames of the first `ms` of capture time, from the first frame on (all of them when ms is null); `end` is called at the first one past. */
+function upTo(ms: number | null, next: FrameSink, end: () => void): FrameSink {
+  if (ms === null) return next;
+  let firstMs = Number.NaN;
+  let over = false;
+  return {
+    frame(buf, offset, capLen, origLen, tsMs, linkType) {
+      if (over) return;
+      if (Number.isNaN(firstMs)) firstMs = tsMs;
+      else if (tsMs - firstMs >= ms) {
+        over = true;
+        return end();
+      }
+      next.frame(buf, offset, capLen, origLen, tsMs, linkType);
+    },
+  };
 }
 
 function finalTime(source: PacketSource, engine: Engine, clock: () => number): number {

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,5 +237,64 @@ describe('FileSource: running', () => {
     });
     expect(frames).toBe(5000);
     expect(got).toBe(want);
+  });
+});
+
+describe('FileSource: prescan (a second read of the start, for the -r local-address guess)', () => {
+  function numbered(name: string, count: number): string {
+    const path = join(dir, name);
+    const w = new PcapWriter(path);
+    const f = Buffer.alloc(600);
+    for (let i = 0; i < count; i++) {
+      f.writeUInt32BE(i, 0);
+      w.record(f, 0, 600, 600, 1_795_000_000_000 + i, 1);
+    }
+    w.close();
+    return path;
+  }
+  const firstWord = (sink: CollectSink): number[] => sink.recs.map((r) => r.data.readUInt32BE(0));
+
+  it('delivers the first frames in order and stops as soon as it has enough; run() then delivers every frame from the start', async () => {
+    const path = numbered('prescan.pcap', 10_000);
+    const src = new FileSource(path, { chunkSize: 64 * 1024 });
+    const scanned = new CollectSink();
+    expect(await src.prescan(scanned, () => scanned.recs.length >= 1234)).toBe(true);
+    expect(firstWord(scanned)).toEqual([...Array(1234).keys()]);
+    const all = new CollectSink();
+    await src.run(all);
+    expect(firstWord(all)).toEqual([...Array(10_000).keys()]);
+    expect(src.stats().frames).toBe(10_000);
+  });
+
+  it('reads a file that ends before it has enough to its end, without a warning for run() to repeat', async () => {
+    const path = numbered('short.pcap', 50);
+    const warnings: string[] = [];
+    const src = new FileSource(path, { onWarning: (w) => warnings.push(w) });
+    const scanned = new CollectSink();
+    expect(await src.prescan(scanned, () => false)).toBe(true);
+    expect(scanned.recs.length).toBe(50);
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives the same one-line error as run() for a file that is not a capture', async () => {
+    const path = join(dir, 'text.txt');
+    writeFileSync(path, 'hello, this is text and not a capture\n');
+    await expect(new FileSource(path).prescan(new CollectSink(), () => false)).rejects.toThrow(new UserError(`not a pcap or pcapng file: ${path}`));
+  });
+
+  it('declines a named pipe without opening it (which would cut its writer off), and run() still reads all of it', async () => {
+    const source = numbered('piped.pcap', 300);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `cat ${source} > ${fifo}`]);
+    const exited = new Promise<number | null>((resolve) => writer.on('exit', resolve));
+    const src = new FileSource(fifo);
+    const scanned = new CollectSink();
+    expect(await src.prescan(scanned, () => false)).toBe(false);
+    expect(scanned.recs.length).toBe(0);
+    const all = new CollectSink();
+    await src.run(all);
+    expect(await exited).toBe(0);
+    expect(firstWord(all)).toEqual([...Array(300).keys()]);
   });
 });

@@ -6,7 +6,10 @@ import { arpFrame, ipv4, udpFrame } from '../../src/capture/demo/frame-builder.j
 import { FileSource } from '../../src/capture/file-source.js';
 import type { FrameSink } from '../../src/capture/packet-source.js';
 import { PcapWriter } from '../../src/capture/pcap-writer.js';
+import { LocalAddresses } from '../../src/core/local-addresses.js';
+import { Engine } from '../../src/engine/engine.js';
 import { LocalGuess } from '../../src/engine/guess-local.js';
+import { runEngine } from '../../src/engine/run-engine.js';
 import { formatAddress } from '../../src/util/address.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wiretop-guess-'));
@@ -110,5 +113,24 @@ describe('-r without --net: the local address is the one seen most', () => {
     expect(seen.guess).toBe('198.18.0.1');
     expect(seen.frames.length).toBe(50_000);
     expect(seen.frames.map(({ afterGuess: _, ...f }) => f)).toEqual(await framesOf(path));
+  });
+
+  it('a regular file is sampled by a second read of its start: the same guess, and every frame counted once', async () => {
+    const pairs: [string, string][] = [];
+    for (let k = 0; k < 20_000; k++) pairs.push(['198.18.0.1', `203.0.113.${k % 200}`]);
+    for (let k = 0; k < 30_000; k++) pairs.push(['198.18.0.2', '203.0.113.250']);
+    const path = capture('sample-run.pcap', pairs);
+    const engine = new Engine({ interfaceName: path, filter: null, localLabel: '', local: new LocalAddresses(), resolver: null, onSnapshot: () => undefined });
+    const source = new FileSource(path);
+    const scans: number[] = [];
+    const prescan = source.prescan.bind(source);
+    source.prescan = (sink, enough) => {
+      let n = 0;
+      return prescan({ frame: (...a) => (n++, sink.frame(...a)) }, enough).then((ok) => (scans.push(n), ok));
+    };
+    await runEngine(source, engine, () => 0, null, true).done;
+    expect(scans).toEqual([20_000]);
+    expect(engine.opts.localLabel).toBe('guessed 198.18.0.1 (set --net)');
+    expect(engine.packets).toBe(50_000);
   });
 });
