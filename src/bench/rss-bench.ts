@@ -71,7 +71,8 @@ function childDistinct(): object {
     perMillionAfterGc.push(rss());
   }
   const times: number[] = [];
-  let longestStep = 0;
+  /** each build's longest step: one build's can be a preemption or a GC, not the build's own */
+  const longest: number[] = [];
   let steps = 0;
   for (let i = 0; i < 5; i++) {
     ts += 1000;
@@ -81,6 +82,7 @@ function childDistinct(): object {
     // the same build in steps, as the capture process runs it between drains
     const gen = snapshotSteps(e, ts, 0, []);
     steps = 0;
+    let longestStep = 0;
     for (;;) {
       const s0 = performance.now();
       const r = gen.next();
@@ -88,9 +90,21 @@ function childDistinct(): object {
       steps++;
       if (r.done) break;
     }
+    longest.push(longestStep);
   }
   times.sort((a, b) => a - b);
-  return { perMillion, perMillionAfterGc, hosts: e.hosts.size, conns: e.conns.size, snapshotMs: times[2], longestStep, steps, other: e.hostOther.packets[0] };
+  longest.sort((a, b) => a - b);
+  return {
+    perMillion,
+    perMillionAfterGc,
+    hosts: e.hosts.size,
+    conns: e.conns.size,
+    snapshotMs: times[2],
+    longestStep: longest[2],
+    longestStepMax: longest[4],
+    steps,
+    other: e.hostOther.packets[0],
+  };
 }
 
 function childSoak(minutes: number): object {
@@ -129,7 +143,7 @@ function runChild(mode: string): Record<string, unknown> {
 export async function rssBench(ctx: BenchContext): Promise<BenchRow[]> {
   const cmd = 'npm run bench -- --only rss';
   ctx.log('rss: 3 M distinct sources into one engine (fresh process)');
-  const d = runChild('distinct') as { perMillion: number[]; perMillionAfterGc: number[]; hosts: number; conns: number; snapshotMs: number; longestStep: number; steps: number };
+  const d = runChild('distinct') as { perMillion: number[]; perMillionAfterGc: number[]; hosts: number; conns: number; snapshotMs: number; longestStep: number; longestStepMax: number; steps: number };
   ctx.log(`rss: ${ctx.quick ? 10 : 30}-minute soak on a fake clock (fresh process)`);
   const minutes = ctx.quick ? 10 : 30;
   const s = runChild(`soak:${minutes}`) as { samples: { min: number; rss: number }[] };
@@ -156,7 +170,7 @@ export async function rssBench(ctx: BenchContext): Promise<BenchRow[]> {
     {
       what: 'snapshot build with 100 000 host and connection rows (capture process, every second), longest step between drains',
       target: '≤ 5 ms (keeps the capture loop draining)',
-      measured: `${fmt(d.longestStep, 1)} ms`,
+      measured: `${fmt(d.longestStep, 1)} ms (median of 5 builds' longest; longest of all ${fmt(d.longestStepMax, 1)} ms)`,
       reference: `the whole build ${fmt(d.snapshotMs, 1)} ms, in ${d.steps} steps`,
       command: cmd,
       ok: d.longestStep <= 5,
