@@ -4,6 +4,7 @@ import { LiveSource } from '../capture/live-source.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { ProcResolver } from '../procs/proc-resolver.js';
 import { ProcessUsage } from '../procs/process-usage.js';
+import { offThreadCpuMs } from '../procs/thread-cpu.js';
 import { parseCidr } from '../util/cidr.js';
 import type { CaptureConfig } from './capture-config.js';
 import { DropEstimator } from './drop-estimator.js';
@@ -47,6 +48,8 @@ const FOLD_SLICE = 1024;
 
 /** How many top processes get CPU/memory samples. */
 const USAGE_ROWS = 40;
+/** the share of a core /proc rescans may take (ProcResolver's cpuBudget) */
+const RESCAN_CPU_SHARE = 0.1;
 
 /**
  * Live capture + engine + attribution, as run inside the capture process
@@ -62,7 +65,10 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
     const c = parseCidr(n);
     if (c) local.addPrefix(c.words, c.bits);
   }
-  const resolver = config.attribution ? new ProcResolver({ now: monotonicClock }) : null;
+  // Reading /proc/net/tcp walks the kernel's whole established-connection hash table, in every
+  // namespace: under a scan of closed ports (every packet a miss, rescans back to back) the pool
+  // threads took 17 % of a core. Rescans get 10 % at most; decisions wait a little longer instead.
+  const resolver = config.attribution ? new ProcResolver({ now: monotonicClock, cpuBudget: { share: RESCAN_CPU_SHARE, cpuMs: offThreadCpuMs } }) : null;
   void resolver?.start();
   const usage = config.attribution ? new ProcessUsage({ now: monotonicClock }) : null;
   let usageSamples = new Map<number, { cpu: number; memory: number }>();

@@ -51,6 +51,12 @@ export interface ProcResolverOptions {
   concurrency?: number;
   /** inode of a /run/netns file; injectable because fixture files cannot have chosen inodes */
   netnsInodeOf?: (path: string) => Promise<number | null>;
+  /**
+   * Rescans take at most this share of a core, by what `cpuMs` (a clock of the CPU the rescan's
+   * reads use) says a rescan cost: after one that cost C ms, the next starts no sooner than
+   * C / share ms after it started. Absent: only minRescanIntervalMs applies.
+   */
+  cpuBudget?: { share: number; cpuMs: () => number };
 }
 
 interface PidRecord {
@@ -103,6 +109,9 @@ export class ProcResolver implements SocketResolver {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private lastStart = Number.NEGATIVE_INFINITY;
+  /** no rescan starts before this (cpuBudget) */
+  private budgetUntil = Number.NEGATIVE_INFINITY;
+  private readonly cpuBudget: { share: number; cpuMs: () => number } | null;
   private closed = false;
   private ownNetns = 0;
   private lastFullWalk = Number.NEGATIVE_INFINITY;
@@ -132,6 +141,7 @@ export class ProcResolver implements SocketResolver {
     this.fullWalkInterval = opts.fullWalkIntervalMs ?? 5000;
     this.memoryTtl = opts.memoryTtlMs ?? 120_000;
     this.concurrency = opts.concurrency ?? 8;
+    this.cpuBudget = opts.cpuBudget ?? null;
     this.scanner = new FdScanner({ procRoot: this.procRoot, concurrency: this.concurrency });
     this.users = new UserNames(join(fsRoot, 'etc', 'passwd'));
     this.namer = new NetnsNamer({
@@ -175,7 +185,8 @@ export class ProcResolver implements SocketResolver {
         return;
       }
       if (this.timer !== null) return;
-      const wait = Math.max(0, this.lastStart + this.minInterval - this.now());
+      const now = this.now();
+      const wait = Math.max(0, this.lastStart + this.minInterval - now, this.budgetUntil - now);
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.runRescan();
@@ -296,12 +307,17 @@ export class ProcResolver implements SocketResolver {
     }
     this.running = true;
     this.lastStart = this.now();
+    const cpu0 = this.cpuBudget?.cpuMs() ?? Number.NaN;
     try {
       await this.rescan();
     } catch {
       // a failed rescan leaves the previous table in place; the next request retries
     } finally {
       this.running = false;
+    }
+    if (this.cpuBudget) {
+      const used = this.cpuBudget.cpuMs() - cpu0;
+      if (used > 0) this.budgetUntil = this.lastStart + used / this.cpuBudget.share;
     }
     if (this.again && !this.closed) {
       this.again = false;

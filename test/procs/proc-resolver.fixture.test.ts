@@ -214,3 +214,33 @@ describe('ProcResolver on a real /proc capture (fixture basic)', () => {
     expect(() => r.requestRescan()).not.toThrow();
   });
 });
+
+describe('ProcResolver: a CPU budget for rescans', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('spaces rescans by what the last one cost: 25 ms of CPU at a 10 % share waits 250 ms from its start', async () => {
+    const clock = 1_000_000;
+    let cpu = 0;
+    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, cpuMs: () => (cpu += 25) } });
+    await rescan(r);
+    const g = r.generation;
+    const t0 = performance.now();
+    r.requestRescan();
+    await pause(100);
+    expect(r.generation).toBe(g); // still within its budget
+    await r.idle();
+    expect(r.generation).toBe(g + 1);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(200);
+  });
+
+  it('without one, the same request starts at once (minRescanIntervalMs 0)', async () => {
+    const r = make(copyFixture(), { now: () => 1_000_000 });
+    await rescan(r);
+    const g = r.generation;
+    const t0 = performance.now();
+    r.requestRescan();
+    await r.idle();
+    expect(r.generation).toBe(g + 1);
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+});
