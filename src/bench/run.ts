@@ -3,7 +3,7 @@
  * measured in the same run, printed as one table.
  *
  *   npm run bench                       all measurements
- *   npm run bench -- --only file,rss    a subset (file, live, sources, bulk, latency, output, rss, rescan)
+ *   npm run bench -- --only file,rss    a subset (file, live, sources, scan, bulk, latency, output, rss, rescan)
  *   npm run bench -- --quick            shorter floods, fewer runs and samples
  *   npm run bench -- --markdown         the table as Markdown (README rows)
  *
@@ -18,12 +18,14 @@ import { liveBench } from './live-bench.js';
 import { outputBench } from './output-bench.js';
 import { rescanBench } from './rescan-bench.js';
 import { rssBench } from './rss-bench.js';
+import { scanBench } from './scan-bench.js';
 import { sourcesBench } from './sources-bench.js';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchRow[]>> = {
   file: fileBench,
   live: liveBench,
   sources: sourcesBench,
+  scan: scanBench,
   bulk: bulkBench,
   latency: latencyBench,
   output: outputBench,
