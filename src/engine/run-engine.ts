@@ -29,37 +29,36 @@ export function runEngine(source: PacketSource, engine: Engine, clock: () => num
       engine.resolvePending(now);
     }, TICK_MS);
   }
+  const counted = (next: FrameSink): FrameSink => upTo(cut, next, () => source.stop());
   /** For a file without --net: the local address is guessed from its first frames before they count. */
-  async function sink(): Promise<FrameSink> {
-    if (!guessLocal) return upTo(cut, engine, () => source.stop());
-    if (source.prescan) {
-      const sample = new LocalSample();
-      let ended = false;
-      const sampled = await source.prescan(
-        upTo(cut, sample, () => (ended = true)),
-        () => ended || sample.full,
-      );
-      if (sampled) {
-        applyGuess(engine, sample.best());
-        return upTo(cut, engine, () => source.stop());
-      }
-    }
+  function guessing(): FrameSink {
     guess = new LocalGuess(engine, (addr) => applyGuess(engine, addr));
-    return upTo(cut, guess, () => source.stop());
+    return counted(guess);
   }
-  const done = sink()
-    .then((s) => source.run(s))
-    .then(
-      () => {
-        if (timer) clearInterval(timer);
-        guess?.finish();
-        engine.publish(finalTime(source, engine, clock));
-      },
-      (err: unknown) => {
-        if (timer) clearInterval(timer);
-        throw err;
-      },
-    );
+  /** A source that can be read twice is sampled by a read of its own first (it copies nothing). */
+  async function sampledFirst(prescan: NonNullable<PacketSource['prescan']>): Promise<FrameSink> {
+    const sample = new LocalSample();
+    let ended = false;
+    if (!(await prescan.call(source, upTo(cut, sample, () => (ended = true)), () => ended || sample.full))) return guessing();
+    applyGuess(engine, sample.best());
+    return counted(engine);
+  }
+  // Started at once unless a sample must be read first (a live source opens its capture here).
+  let running: Promise<void>;
+  if (!guessLocal) running = source.run(counted(engine));
+  else if (source.prescan) running = sampledFirst(source.prescan).then((s) => source.run(s));
+  else running = source.run(guessing());
+  const done = running.then(
+    () => {
+      if (timer) clearInterval(timer);
+      guess?.finish();
+      engine.publish(finalTime(source, engine, clock));
+    },
+    (err: unknown) => {
+      if (timer) clearInterval(timer);
+      throw err;
+    },
+  );
   return { done, stop: () => source.stop() };
 }
 
