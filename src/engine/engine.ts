@@ -428,11 +428,12 @@ export class Engine implements FrameSink {
   private newConnection(conn: number, host: number, dir: number, proto: number, lport: number, tsMs: number): void {
     this.connStats.reset(conn);
     this.connHost[conn] = host;
-    this.connFlags[conn] = 0;
+    const info = this.info;
+    // (as frame() marks it after: the first lookup below must know who has sent)
+    this.connFlags[conn] = dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0) ? ConnFlag.LOCAL_SENT : 0;
     this.connFirstMs[conn] = tsMs;
     this.connRetryMs[conn] = 0;
     this.connPeer[conn] = -1;
-    const info = this.info;
     if (host >= 0 && dir !== Direction.TRANSIT && (info.hasPorts || info.hasInner)) {
       const pk = this.hostPorts.scratch;
       pk[0] = host;
@@ -485,7 +486,9 @@ export class Engine implements FrameSink {
       rw[i] = this.conns.keyWord(conn, 5 + i);
     }
     const ports = this.conns.keyWord(conn, 9);
-    const r = resolver.lookup(this.lookupOf(conn), lw, ports >>> 16, rw, ports & 0xffff);
+    // Only the remote has sent on it (a scan of closed ports, most likely): its rescan may wait.
+    const lazy = (this.connFlags[conn]! & ConnFlag.LOCAL_SENT) === 0 && (this.conns.keyWord(conn, 0) & KEY_QUOTED) === 0;
+    const r = resolver.lookup(this.lookupOf(conn), lw, ports >>> 16, rw, ports & 0xffff, lazy);
     const cls = this.owners.classIds;
     if (r.kind === 'process') {
       this.assign(conn, this.owners.forProcess(r.proc));
@@ -509,7 +512,7 @@ export class Engine implements FrameSink {
       }
       return true;
     }
-    resolver.requestRescan();
+    resolver.requestRescan(lazy);
     return false;
   }
 

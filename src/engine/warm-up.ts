@@ -63,8 +63,8 @@ class WarmUpResolver implements SocketResolver {
     this.real.close(); // never rescans
   }
 
-  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
-    const r = this.real.lookup(proto, local, localPort, remote, remotePort);
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy = false): Lookup {
+    const r = this.real.lookup(proto, local, localPort, remote, remotePort, lazy);
     return r.kind === 'miss' ? { kind: 'miss', generation: this.generation } : r;
   }
 

@@ -39,13 +39,16 @@ export interface SocketResolver {
    * words, IPv4-mapped for IPv4 (as PacketInfo holds them). proto is 6 (TCP) or 17 (UDP).
    * Matching rules (DESIGN §2): TCP by 4-tuple, then listener on local ip:port,
    * then wildcard listener; UDP by local ip:port, then wildcard.
+   * `lazy`: a miss may be decided later (see requestRescan).
    */
-  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup;
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy?: boolean): Lookup;
   /**
    * Ask for a rescan soon (a lookup missed). Throttled inside (≤ 4/s) and
-   * asynchronous: returns at once.
+   * asynchronous: returns at once. `lazy`: for a connection only the remote
+   * has sent on (a scan of closed ports, most likely), which may wait longer
+   * when rescans are costly.
    */
-  requestRescan(): void;
+  requestRescan(lazy?: boolean): void;
   /** Generation of the socket table: increases by one on every completed rescan. */
   readonly generation: number;
   /**

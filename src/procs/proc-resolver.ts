@@ -51,12 +51,19 @@ export interface ProcResolverOptions {
   concurrency?: number;
   /** inode of a /run/netns file; injectable because fixture files cannot have chosen inodes */
   netnsInodeOf?: (path: string) => Promise<number | null>;
-  /**
-   * Rescans take at most this share of a core, by what `cpuMs` (a clock of the CPU the rescan's
-   * reads use) says a rescan cost: after one that cost C ms, the next starts no sooner than
-   * C / share ms after it started. Absent: only minRescanIntervalMs applies.
-   */
-  cpuBudget?: { share: number; cpuMs: () => number };
+  /** Absent: only minRescanIntervalMs spaces rescans. */
+  cpuBudget?: CpuBudget;
+}
+
+/**
+ * Rescans take at most `share` of a core, by what `cpuMs` (a clock of the CPU the rescan's reads
+ * use) says a rescan cost: after one that cost C ms, the next starts no sooner than C / share ms
+ * after it started; one asked for lazily only (see requestRescan), C / lazyShare.
+ */
+export interface CpuBudget {
+  share: number;
+  lazyShare: number;
+  cpuMs: () => number;
 }
 
 interface PidRecord {
@@ -109,9 +116,14 @@ export class ProcResolver implements SocketResolver {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private lastStart = Number.NEGATIVE_INFINITY;
-  /** no rescan starts before this (cpuBudget) */
+  /** no rescan starts before this (cpuBudget), nor a lazy one before lazyUntil */
   private budgetUntil = Number.NEGATIVE_INFINITY;
-  private readonly cpuBudget: { share: number; cpuMs: () => number } | null;
+  private lazyUntil = Number.NEGATIVE_INFINITY;
+  private readonly cpuBudget: CpuBudget | null;
+  /** when the scheduled rescan's timer fires */
+  private timerAt = Number.POSITIVE_INFINITY;
+  /** a request that was not lazy came while a rescan ran */
+  private againUrgent = false;
   private closed = false;
   private ownNetns = 0;
   private lastFullWalk = Number.NEGATIVE_INFINITY;
@@ -177,20 +189,31 @@ export class ProcResolver implements SocketResolver {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  requestRescan(): void {
+  /**
+   * `lazy`: for connections only the remote has sent on (a scan of closed ports, most likely; the
+   * kernel's answer is no socket's), whose decision may wait: with a cpuBudget, such rescans keep
+   * to its lazyShare. Any other request brings a lazy one forward.
+   */
+  requestRescan(lazy = false): void {
     try {
       if (this.closed) return;
       if (this.running) {
         this.again = true;
+        if (!lazy) this.againUrgent = true;
         return;
       }
-      if (this.timer !== null) return;
       const now = this.now();
-      const wait = Math.max(0, this.lastStart + this.minInterval - now, this.budgetUntil - now);
+      const at = Math.max(now, this.lastStart + this.minInterval, lazy ? this.lazyUntil : this.budgetUntil);
+      if (this.timer !== null) {
+        if (at >= this.timerAt) return;
+        clearTimeout(this.timer);
+      }
+      this.timerAt = at;
       this.timer = setTimeout(() => {
         this.timer = null;
+        this.timerAt = Number.POSITIVE_INFINITY;
         void this.runRescan();
-      }, wait);
+      }, at - now);
       // Keep the process alive only for the first scan someone awaits, not for retries.
       if (this._generation > 0) this.timer.unref();
     } catch {
@@ -202,22 +225,23 @@ export class ProcResolver implements SocketResolver {
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.timerAt = Number.POSITIVE_INFINITY;
     if (!this.running) this.flushIdle();
   }
 
-  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy = false): Lookup {
     try {
-      return this.lookupInner(proto, local, localPort, remote, remotePort);
+      return this.lookupInner(proto, local, localPort, remote, remotePort, lazy);
     } catch {
       return { kind: 'miss', generation: this._generation };
     }
   }
 
-  private lookupInner(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
+  private lookupInner(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy: boolean): Lookup {
     if (proto !== Proto.TCP && proto !== Proto.UDP) return { kind: 'miss', generation: this._generation };
     if (!this.table.hasLocalPort(proto, localPort) && this.memoryPorts[memoryPortIndex(proto, localPort)] === 0) {
       // No socket and no remembered connection on this local port: a miss, found without keys.
-      this.requestRescan();
+      this.requestRescan(lazy);
       return { kind: 'miss', generation: this.missGeneration(tupleHash(proto, local, localPort, remote, remotePort)) };
     }
     const cands = findCandidates(this.table, proto, local, localPort, remote, remotePort);
@@ -239,7 +263,7 @@ export class ProcResolver implements SocketResolver {
     }
     const m = this.recall(memKey);
     if (m) return { kind: 'process', proc: m };
-    this.requestRescan();
+    this.requestRescan(lazy);
     return { kind: 'miss', generation: this.missGeneration(tupleHash(proto, local, localPort, remote, remotePort)) };
   }
 
@@ -317,11 +341,16 @@ export class ProcResolver implements SocketResolver {
     }
     if (this.cpuBudget) {
       const used = this.cpuBudget.cpuMs() - cpu0;
-      if (used > 0) this.budgetUntil = this.lastStart + used / this.cpuBudget.share;
+      if (used > 0) {
+        this.budgetUntil = this.lastStart + used / this.cpuBudget.share;
+        this.lazyUntil = this.lastStart + used / this.cpuBudget.lazyShare;
+      }
     }
     if (this.again && !this.closed) {
+      const lazy = !this.againUrgent;
       this.again = false;
-      this.requestRescan();
+      this.againUrgent = false;
+      this.requestRescan(lazy);
     }
     if (this.timer === null && !this.running) this.flushIdle();
   }

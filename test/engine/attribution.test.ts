@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Lookup, ProcessInfo, SocketResolver } from '../../src/procs/owner.js';
 import { formatAddress } from '../../src/util/address.js';
-import { LOCAL, portUnreachable, tcp, testEngine, udp, TCP_ACK, TCP_RST, TCP_SYN } from './fixtures.js';
+import { icmpFrame, ipv4 } from '../../src/capture/demo/frame-builder.js';
+import { LinkType } from '../../src/decode/packet-info.js';
+import { L, LOCAL, portUnreachable, tcp, testEngine, udp, TCP_ACK, TCP_RST, TCP_SYN } from './fixtures.js';
 
 const T0 = 1_000_000;
 const named: ProcessInfo = { pid: 812, name: 'named', cmdline: '/usr/sbin/named -u bind', user: 'bind', netns: null, startTime: 77 };
@@ -13,16 +15,19 @@ class FakeResolver implements SocketResolver {
   rescans = 0;
   sockets = new Map<string, ProcessInfo | 'no-pid'>();
   lookups: string[] = [];
-  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number): Lookup {
+  /** per request: was it lazy (only the remote had sent on the connection)? */
+  requests: boolean[] = [];
+  lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy = false): Lookup {
     const key = `${proto} ${formatAddress(local)}:${localPort}`;
-    this.lookups.push(`${key} ${formatAddress(remote)}:${remotePort}`);
+    this.lookups.push(`${key} ${formatAddress(remote)}:${remotePort}${lazy ? ' lazy' : ''}`);
     const hit = this.sockets.get(key);
     if (hit === 'no-pid') return { kind: 'unknown' };
     if (hit) return { kind: 'process', proc: hit };
     return { kind: 'miss', generation: this.generation };
   }
-  requestRescan(): void {
+  requestRescan(lazy = false): void {
     this.rescans++;
+    this.requests.push(lazy);
   }
   completeRescan(): void {
     this.generation++;
@@ -39,6 +44,34 @@ function procRow(snap: ReturnType<ReturnType<typeof testEngine>['engine']['publi
 }
 
 describe('attribution (DESIGN §2)', () => {
+  it('asks lazily for connections only the remote has sent on (a scan); at once when we sent, or an ICMP error quotes what we sent', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    tcp(engine, T0, '192.0.2.66', LOCAL, 51515, 23, TCP_SYN, 0); // a scan …
+    tcp(engine, T0, LOCAL, '192.0.2.66', 23, 51515, TCP_RST | TCP_ACK, 0); // … and the kernel's reset: no socket sent it
+    expect(resolver.lookups).toEqual([`6 ${LOCAL}:23 192.0.2.66:51515 lazy`]);
+    expect(resolver.requests.length).toBe(1);
+    expect(resolver.requests.every((lazy) => lazy)).toBe(true);
+    resolver.lookups.length = 0;
+    resolver.requests.length = 0;
+    udp(engine, T0 + 1, LOCAL, '203.0.113.9', 40001, 53, 40); // a query from a new process
+    expect(resolver.lookups).toEqual([`17 ${LOCAL}:40001 203.0.113.9:53`]);
+    expect(resolver.requests).toEqual([false]);
+    resolver.lookups.length = 0;
+    resolver.requests.length = 0;
+    const icmp = Buffer.alloc(256); // the far end's port-unreachable for a datagram we sent
+    const n = icmpFrame(icmp, ipv4('203.0.113.9'), L, 3, 3, false, { src: L, dst: ipv4('203.0.113.9'), sport: 40002, dport: 53 });
+    engine.frame(icmp, 0, n, 0, T0 + 2, LinkType.ETHERNET);
+    expect(resolver.lookups).toEqual([`17 ${LOCAL}:40002 203.0.113.9:53`]);
+    expect(resolver.requests).toEqual([false]);
+    resolver.lookups.length = 0;
+    resolver.requests.length = 0;
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 200); // asked again with the new table, the same way
+    expect(resolver.requests.filter((lazy) => lazy).length).toBe(1);
+    expect(resolver.requests.filter((lazy) => !lazy).length).toBe(2);
+  });
+
   it('a UDP server answering queries owns its traffic: named is the top tx process with its pid', () => {
     const resolver = new FakeResolver();
     resolver.sockets.set(`17 ${LOCAL}:53`, named);

@@ -221,7 +221,7 @@ describe('ProcResolver: a CPU budget for rescans', () => {
   it('spaces rescans by what the last one cost: 25 ms of CPU at a 10 % share waits 250 ms from its start', async () => {
     const clock = 1_000_000;
     let cpu = 0;
-    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, cpuMs: () => (cpu += 25) } });
+    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, lazyShare: 0.1, cpuMs: () => (cpu += 25) } });
     await rescan(r);
     const g = r.generation;
     const t0 = performance.now();
@@ -242,5 +242,20 @@ describe('ProcResolver: a CPU budget for rescans', () => {
     await r.idle();
     expect(r.generation).toBe(g + 1);
     expect(performance.now() - t0).toBeLessThan(200);
+  });
+
+  it('a lazy request (connections only the remote sent on: a scan) keeps to lazyShare; one that is not lazy brings it forward', async () => {
+    let cpu = 0;
+    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.01, cpuMs: () => (cpu += 5) } });
+    await rescan(r); // cost 5 ms: the next not before 10 ms after its start, a lazy one not before 500 ms
+    const g = r.generation;
+    r.requestRescan(true);
+    await pause(150);
+    expect(r.generation).toBe(g);
+    const t0 = performance.now();
+    r.requestRescan(false);
+    await r.idle();
+    expect(r.generation).toBe(g + 1);
+    expect(performance.now() - t0).toBeLessThan(250);
   });
 });
