@@ -10,9 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ipv4, udpFrame } from '../capture/demo/frame-builder.js';
-import { PcapWriter } from '../capture/pcap-writer.js';
 import { createBenchPair, exited, lastReportTotals, lineReader, netnsUnavailable, sleep, type BenchContext, type BenchRow } from './bench-util.js';
+import { macOfA, writeUdpCapture } from './udp-capture.js';
 
 const SOURCES = 50_000;
 const PPS = 100_000;
@@ -27,22 +26,13 @@ export async function sourcesBench(ctx: BenchContext): Promise<BenchRow[]> {
   const pair = createBenchPair('src', 71);
   try {
     // a capture of one pass over every source, replayed as often as the flood lasts
-    const mac = pair
-      .exec(pair.a, 'cat', [`/sys/class/net/${pair.vethA}/address`])
-      .trim()
-      .split(':')
-      .map((h) => parseInt(h, 16));
+    const mac = macOfA(pair);
     const file = join(dir, 'sources.pcap');
-    const w = new PcapWriter(file);
-    const b = Buffer.alloc(256);
     const frames = 5 * SOURCES;
-    for (let i = 0; i < frames; i++) {
+    writeUdpCapture(file, mac, pair.addrA, frames, PPS, (i) => {
       const s = (i * 7919) % SOURCES;
-      const n = udpFrame(b, { src: ipv4(`198.19.${(s >> 8) & 255}.${s & 255}`), dst: ipv4(pair.addrA), sport: 1024 + (i % 50_000), dport: 53 }, 64, false);
-      for (let k = 0; k < 6; k++) b[k] = mac[k]!;
-      w.record(b, 0, n, n, 1_700_000_000 + Math.floor(i / PPS), Math.floor(((i % PPS) * 1e6) / PPS));
-    }
-    w.close();
+      return { src: `198.19.${(s >> 8) & 255}.${s & 255}`, sport: 1024 + (i % 50_000), dport: 53 };
+    });
     const wt = pair.spawnIn(pair.a, process.execPath, [join(ctx.root, 'bin', 'wiretop.js'), '-i', pair.vethA, '--json', '--interval', '1', '-n', '-N']);
     const out = lineReader(wt);
     await out.wait((l) => l.startsWith('{'), 10_000);

@@ -57,8 +57,17 @@ export const KEY_QUOTED = 0x200;
 const HOST_W = 9; // kind, a[4], b[4]
 const CONN_W = 10; // proto | transit<<8, local[4], remote[4], lport<<16|rport
 const PEND_W = 4;
-/** A full rescan that started after a connection appeared has missed it: decide then. */
+/**
+ * A full rescan that started after a connection appeared has missed it: decide then. The tables
+ * counted here are the resolver's current ones, which a rescan under way when the connection
+ * appeared may add to: two new ones make sure.
+ */
 const GENERATIONS_TO_DECIDE = 2;
+/**
+ * A miss carries the generation of a table that began after the connection's first miss, or the
+ * one its first miss saw while there is none yet (the Lookup contract): one newer decides.
+ */
+const MISS_GENERATIONS_TO_DECIDE = 1;
 /**
  * Lookups per attribution pass (passes come every 200 ms); the rest wait for the next. When a
  * new table arrives under a flood from 50 000 sources, deciding them all at once (a lookup and
@@ -502,7 +511,7 @@ export class Engine implements FrameSink {
       return true;
     }
     this.connMissGen[conn] = resolver.generation;
-    if (r.generation >= this.connGen[conn]! + GENERATIONS_TO_DECIDE) {
+    if (r.generation >= this.connGen[conn]! + MISS_GENERATIONS_TO_DECIDE) {
       if ((this.connFlags[conn]! & ConnFlag.LOCAL_SENT) !== 0) {
         // We sent on it, so a socket existed: gone before a scan saw it.
         this.assign(conn, cls[OwnerClass.UNKNOWN]);

@@ -28,8 +28,10 @@ export type Lookup =
    */
   | { kind: 'unknown'; pending?: boolean }
   /**
-   * no socket matched in the latest table; `generation` is the table's
-   * generation, so the engine can tell a fresh miss from a stale one
+   * no socket matched in the latest table. `generation`: the latest table's,
+   * if its read began after this connection's first miss; else (a rescan
+   * already under way then, or none since) the one its first miss got. A
+   * generation above the connection's first says a fresh table missed it.
    */
   | { kind: 'miss'; generation: number };
 

@@ -9,7 +9,11 @@ const T0 = 1_000_000;
 const named: ProcessInfo = { pid: 812, name: 'named', cmdline: '/usr/sbin/named -u bind', user: 'bind', netns: null, startTime: 77 };
 const curl: ProcessInfo = { pid: 4242, name: 'curl', cmdline: 'curl https://x', user: 'root', netns: null, startTime: 99 };
 
-/** A resolver whose socket table the test edits, and whose rescans complete when the test says. */
+/**
+ * A resolver whose socket table the test edits, and whose rescans start and complete when the test
+ * says. Its misses keep the Lookup contract: the generation of the first miss until a table whose
+ * rescan started after it is published.
+ */
 class FakeResolver implements SocketResolver {
   generation = 0;
   rescans = 0;
@@ -17,19 +21,32 @@ class FakeResolver implements SocketResolver {
   lookups: string[] = [];
   /** per request: was it lazy (only the remote had sent on the connection)? */
   requests: boolean[] = [];
+  private started = 0;
+  private published = 0;
+  private readonly firstMiss = new Map<string, { gen: number; started: number }>();
   lookup(proto: number, local: Uint32Array, localPort: number, remote: Uint32Array, remotePort: number, lazy = false): Lookup {
     const key = `${proto} ${formatAddress(local)}:${localPort}`;
-    this.lookups.push(`${key} ${formatAddress(remote)}:${remotePort}${lazy ? ' lazy' : ''}`);
+    const tuple = `${key} ${formatAddress(remote)}:${remotePort}`;
+    this.lookups.push(`${tuple}${lazy ? ' lazy' : ''}`);
     const hit = this.sockets.get(key);
     if (hit === 'no-pid') return { kind: 'unknown' };
     if (hit) return { kind: 'process', proc: hit };
-    return { kind: 'miss', generation: this.generation };
+    let first = this.firstMiss.get(tuple);
+    if (first === undefined) this.firstMiss.set(tuple, (first = { gen: this.generation, started: this.started }));
+    return { kind: 'miss', generation: this.published > first.started ? this.generation : first.gen };
   }
   requestRescan(lazy = false): void {
     this.rescans++;
     this.requests.push(lazy);
   }
+  /** A rescan begins (its table comes with the next completeRescan). */
+  startRescan(): void {
+    this.started++;
+  }
+  /** The rescan under way completes, or one that starts now. */
   completeRescan(): void {
+    if (this.published === this.started) this.started++;
+    this.published = this.started;
     this.generation++;
   }
   close(): void {}
@@ -47,6 +64,7 @@ describe('attribution (DESIGN §2)', () => {
   it('asks lazily for connections only the remote has sent on (a scan); at once when we sent, or an ICMP error quotes what we sent', () => {
     const resolver = new FakeResolver();
     const { engine } = testEngine({ resolver });
+    resolver.startRescan(); // under way: its table will not decide these
     tcp(engine, T0, '192.0.2.66', LOCAL, 51515, 23, TCP_SYN, 0); // a scan …
     tcp(engine, T0, LOCAL, '192.0.2.66', 23, 51515, TCP_RST | TCP_ACK, 0); // … and the kernel's reset: no socket sent it
     expect(resolver.lookups).toEqual([`6 ${LOCAL}:23 192.0.2.66:51515 lazy`]);
@@ -67,7 +85,7 @@ describe('attribution (DESIGN §2)', () => {
     resolver.lookups.length = 0;
     resolver.requests.length = 0;
     resolver.completeRescan();
-    engine.resolvePending(T0 + 200); // asked again with the new table, the same way
+    engine.resolvePending(T0 + 200); // asked again with the new table (not fresh enough to decide), the same way
     expect(resolver.requests.filter((lazy) => lazy).length).toBe(1);
     expect(resolver.requests.filter((lazy) => !lazy).length).toBe(2);
   });
@@ -99,14 +117,13 @@ describe('attribution (DESIGN §2)', () => {
     for (let pass = 1; pass <= 5; pass++) engine.resolvePending(T0 + 1000 + pass * 200); // no new table meanwhile
     expect(resolver.lookups.length).toBe(500);
     resolver.completeRescan();
-    engine.resolvePending(T0 + 2200);
+    engine.resolvePending(T0 + 2200); // once more each, for the new table: decided, <no listener>
     engine.resolvePending(T0 + 2400);
-    expect(resolver.lookups.length).toBe(1000); // once more each, for the new table
-    resolver.completeRescan();
-    engine.resolvePending(T0 + 2600); // decided: <no listener>
-    engine.resolvePending(T0 + 2800);
-    expect(resolver.lookups.length).toBe(1500);
+    expect(resolver.lookups.length).toBe(1000);
     expect(engine.awaitingAttribution).toBe(false);
+    resolver.completeRescan();
+    engine.resolvePending(T0 + 2600);
+    expect(resolver.lookups.length).toBe(1000); // nothing left to ask
     expect(procRow(engine.publish(T0 + 3000), '<no listener>')!.packets).toBe(500);
   });
 
@@ -142,6 +159,7 @@ describe('attribution (DESIGN §2)', () => {
     const resolver = new FakeResolver();
     const { engine } = testEngine({ resolver });
     let bytes = 0;
+    resolver.startRescan(); // under way when the scan comes
     for (let p = 1; p <= 20; p++) {
       bytes += tcp(engine, T0 + p, '192.0.2.66', LOCAL, 51515, p, TCP_SYN, 0);
       bytes += tcp(engine, T0 + p, LOCAL, '192.0.2.66', p, 51515, TCP_RST | TCP_ACK, 0);
@@ -149,10 +167,10 @@ describe('attribution (DESIGN §2)', () => {
     engine.resolvePending(T0 + 100);
     expect(procRow(engine.publish(T0 + 1000), '<no listener>')?.packets ?? 0).toBe(0); // undecided: no fresh scan yet
     expect(resolver.rescans).toBeGreaterThan(0);
-    resolver.completeRescan(); // may have started before the packets
+    resolver.completeRescan(); // it started before the packets: its table cannot tell
     engine.resolvePending(T0 + 1100);
     expect(procRow(engine.publish(T0 + 1000), '<no listener>')?.packets ?? 0).toBe(0);
-    resolver.completeRescan(); // surely started after them
+    resolver.completeRescan(); // started after them
     engine.resolvePending(T0 + 1200);
     const snap = engine.publish(T0 + 2000);
     const nl = procRow(snap, '<no listener>')!;
