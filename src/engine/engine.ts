@@ -277,7 +277,12 @@ export class Engine implements FrameSink {
     pend[p + 2]! += 1;
     if (tsMs > pend[p + 3]!) pend[p + 3] = tsMs;
     if (dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0)) {
-      this.connFlags[conn]! |= ConnFlag.LOCAL_SENT;
+      const flags = this.connFlags[conn]!;
+      if ((flags & ConnFlag.LOCAL_SENT) === 0) {
+        this.connFlags[conn] = flags | ConnFlag.LOCAL_SENT;
+        // Asked for lazily while only the remote had sent; now a socket here answers: ask at once.
+        if (this.connOwner[conn] === OwnerState.PENDING) this.opts.resolver?.requestRescan(false);
+      }
     }
   }
 

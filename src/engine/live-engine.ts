@@ -50,8 +50,9 @@ const FOLD_SLICE = 1024;
 const USAGE_ROWS = 40;
 /** the share of a core /proc rescans may take (ProcResolver's cpuBudget) … */
 const RESCAN_CPU_SHARE = 0.1;
-/** … and those only inbound-only connections (scans) asked for */
+/** … and those only inbound-only connections (scans) asked for, waiting 3 s at most */
 const LAZY_RESCAN_CPU_SHARE = 0.02;
+const LAZY_RESCAN_MAX_WAIT_MS = 3000;
 
 /**
  * Live capture + engine + attribution, as run inside the capture process
@@ -72,7 +73,7 @@ export function startLiveEngine(config: CaptureConfig, publish: (snap: Snapshot)
   // threads took 87 % of a core with 22 namespaces, and 2 datagrams a second to closed ports kept
   // 15 % busy with 3. Rescans get a budget; decisions wait a little longer instead.
   const resolver = config.attribution
-    ? new ProcResolver({ now: monotonicClock, cpuBudget: { share: RESCAN_CPU_SHARE, lazyShare: LAZY_RESCAN_CPU_SHARE, cpuMs: offThreadCpuMs } })
+    ? new ProcResolver({ now: monotonicClock, cpuBudget: { share: RESCAN_CPU_SHARE, lazyShare: LAZY_RESCAN_CPU_SHARE, lazyMaxWaitMs: LAZY_RESCAN_MAX_WAIT_MS, cpuMs: offThreadCpuMs } })
     : null;
   void resolver?.start();
   const usage = config.attribution ? new ProcessUsage({ now: monotonicClock }) : null;

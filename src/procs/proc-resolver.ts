@@ -58,11 +58,14 @@ export interface ProcResolverOptions {
 /**
  * Rescans take at most `share` of a core, by what `cpuMs` (a clock of the CPU the rescan's reads
  * use) says a rescan cost: after one that cost C ms, the next starts no sooner than C / share ms
- * after it started; one asked for lazily only (see requestRescan), C / lazyShare.
+ * after it started; one asked for lazily only (see requestRescan), C / lazyShare ms, but never
+ * more than lazyMaxWaitMs (a scan's connections are decided within seconds even where rescans are
+ * dear).
  */
 export interface CpuBudget {
   share: number;
   lazyShare: number;
+  lazyMaxWaitMs: number;
   cpuMs: () => number;
 }
 
@@ -343,7 +346,7 @@ export class ProcResolver implements SocketResolver {
       const used = this.cpuBudget.cpuMs() - cpu0;
       if (used > 0) {
         this.budgetUntil = this.lastStart + used / this.cpuBudget.share;
-        this.lazyUntil = this.lastStart + used / this.cpuBudget.lazyShare;
+        this.lazyUntil = this.lastStart + Math.max(used / this.cpuBudget.share, Math.min(used / this.cpuBudget.lazyShare, this.cpuBudget.lazyMaxWaitMs));
       }
     }
     if (this.again && !this.closed) {

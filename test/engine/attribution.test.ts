@@ -90,6 +90,17 @@ describe('attribution (DESIGN §2)', () => {
     expect(resolver.requests.filter((lazy) => !lazy).length).toBe(2);
   });
 
+  it('a connection asked for lazily asks at once when a socket here answers on it (a server that was not in the table yet)', () => {
+    const resolver = new FakeResolver();
+    const { engine } = testEngine({ resolver });
+    udp(engine, T0, '203.0.113.5', LOCAL, 40000, 5353, 40);
+    expect(resolver.requests).toEqual([true]);
+    udp(engine, T0 + 1, LOCAL, '203.0.113.5', 5353, 40000, 400); // the new server answers
+    expect(resolver.requests).toEqual([true, false]);
+    udp(engine, T0 + 2, LOCAL, '203.0.113.5', 5353, 40000, 400);
+    expect(resolver.requests).toEqual([true, false]); // once
+  });
+
   it('a UDP server answering queries owns its traffic: named is the top tx process with its pid', () => {
     const resolver = new FakeResolver();
     resolver.sockets.set(`17 ${LOCAL}:53`, named);

@@ -221,7 +221,7 @@ describe('ProcResolver: a CPU budget for rescans', () => {
   it('spaces rescans by what the last one cost: 25 ms of CPU at a 10 % share waits 250 ms from its start', async () => {
     const clock = 1_000_000;
     let cpu = 0;
-    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, lazyShare: 0.1, cpuMs: () => (cpu += 25) } });
+    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, lazyShare: 0.1, lazyMaxWaitMs: 10_000, cpuMs: () => (cpu += 25) } });
     await rescan(r);
     const g = r.generation;
     const t0 = performance.now();
@@ -246,7 +246,7 @@ describe('ProcResolver: a CPU budget for rescans', () => {
 
   it('a lazy request (connections only the remote sent on: a scan) keeps to lazyShare; one that is not lazy brings it forward', async () => {
     let cpu = 0;
-    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.01, cpuMs: () => (cpu += 5) } });
+    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.01, lazyMaxWaitMs: 10_000, cpuMs: () => (cpu += 5) } });
     await rescan(r); // cost 5 ms: the next not before 10 ms after its start, a lazy one not before 500 ms
     const g = r.generation;
     r.requestRescan(true);
@@ -257,5 +257,19 @@ describe('ProcResolver: a CPU budget for rescans', () => {
     await r.idle();
     expect(r.generation).toBe(g + 1);
     expect(performance.now() - t0).toBeLessThan(250);
+  });
+
+  it('a lazy rescan waits lazyMaxWaitMs at the most, however dear the last one was', async () => {
+    let cpu = 0;
+    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.001, lazyMaxWaitMs: 300, cpuMs: () => (cpu += 50) } });
+    await rescan(r); // cost 50 ms: a lazy one would wait 50 s by its share
+    const g = r.generation;
+    const t0 = performance.now();
+    r.requestRescan(true);
+    await pause(150);
+    expect(r.generation).toBe(g);
+    await r.idle();
+    expect(r.generation).toBe(g + 1);
+    expect(performance.now() - t0).toBeLessThan(1500);
   });
 });
