@@ -30,8 +30,9 @@ export type Lookup =
   /**
    * no socket matched in the latest table. `generation`: the latest table's,
    * if its read began after this connection's first miss; else (a rescan
-   * already under way then, or none since) the one its first miss got. A
-   * generation above the connection's first says a fresh table missed it.
+   * already under way then, or none since) one no higher than the table its
+   * first miss saw. A generation above the connection's first says a fresh
+   * table missed it.
    */
   | { kind: 'miss'; generation: number };
 

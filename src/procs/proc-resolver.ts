@@ -277,7 +277,10 @@ export class ProcResolver implements SocketResolver {
    * until such a table exists, repeat the generation the first miss got.
    */
   private missGeneration(key: number): number {
-    const slot = this.firstMisses.note(key, this.now(), this.startedSeq, this._generation);
+    // Recorded one below the generation it saw: an entry given up (the table full, under a flood)
+    // and noted again while a rescan is under way must not be decided by that rescan's table,
+    // which may have begun before the connection's first miss (the engine decides at one newer).
+    const slot = this.firstMisses.note(key, this.now(), this.startedSeq, this._generation - 1);
     if (this.tableSeq > this.firstMisses.seqAt(slot)) return this._generation;
     return this.firstMisses.genAt(slot);
   }
