@@ -2,11 +2,11 @@
  * A scan of closed ports on a host with many network namespaces (a container
  * host; the idle VPS of the third story has one): tcpreplay sends UDP
  * datagrams from addresses out there, each to another closed port. Every one
- * is a new connection no socket owns, so attribution needs two new /proc
- * tables after its first packet to decide `<no listener>`. Reading /proc/net/tcp(6) walks
- * the kernel's whole established-connection hash in every namespace; what
- * that costs the capture process's other threads is the figure here, next to
- * what one namespace's read costs on this machine.
+ * is a new connection no socket owns, so attribution needs a /proc table read
+ * after its first packet to decide `<no listener>`. Reading /proc/net/tcp(6)
+ * walks the kernel's whole established-connection hash in every namespace;
+ * what that costs the capture process's other threads is the figure here,
+ * next to what one namespace's read costs on this machine.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -36,17 +36,17 @@ export function runEngine(source: PacketSource, engine: Engine, clock: () => num
     return counted(guess);
   }
   /** A source that can be read twice is sampled by a read of its own first (it copies nothing). */
-  async function sampledFirst(prescan: NonNullable<PacketSource['prescan']>): Promise<FrameSink> {
+  async function sampledFirst(): Promise<FrameSink> {
     const sample = new LocalSample();
     let ended = false;
-    if (!(await prescan.call(source, upTo(cut, sample, () => (ended = true)), () => ended || sample.full))) return guessing();
+    if (!(await source.prescan!(upTo(cut, sample, () => (ended = true)), () => ended || sample.full))) return guessing();
     applyGuess(engine, sample.best());
     return counted(engine);
   }
   // Started at once unless a sample must be read first (a live source opens its capture here).
   let running: Promise<void>;
   if (!guessLocal) running = source.run(counted(engine));
-  else if (source.prescan) running = sampledFirst(source.prescan).then((s) => source.run(s));
+  else if (source.prescan) running = sampledFirst().then((s) => source.run(s));
   else running = source.run(guessing());
   const done = running.then(
     () => {
