@@ -107,16 +107,22 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
     const last = lastReportTotals(out.all);
 
     const refs: string[] = [];
-    // The floor: the same capture (cap, ring, naps) with a sink that only counts.
-    const bare = pair.spawnIn(pair.a, process.execPath, [join(ctx.root, 'dist', 'bench', 'bare-capture.js'), pair.vethA], { stdio: 'ignore' });
-    await sleep(1500);
-    if (bare.exitCode === null) {
-      ctx.log('live: the capture alone (no-op sink) on the same flood');
-      const t = await cpuOverFlood(pair, bare.pid!, idleS, floodS);
-      bare.kill('SIGTERM');
-      await exited(bare);
-      refs.push(`capture alone (cap + naps, no-op sink) ${fmt(t.usPerPacket)} µs (idle ${fmt(t.idlePct, 1)} %)`);
-    } else refs.push('capture alone n/a (exited)');
+    // The floor: the same capture (cap, ring, naps) with a sink that only counts, then one that
+    // also decodes each frame (no counting).
+    for (const [label, extra] of [
+      ['capture alone (cap + naps, no-op sink)', []],
+      ['capture + decode (no counting)', ['--decode']],
+    ] as const) {
+      const bare = pair.spawnIn(pair.a, process.execPath, [join(ctx.root, 'dist', 'bench', 'bare-capture.js'), pair.vethA, ...extra], { stdio: 'ignore' });
+      await sleep(1500);
+      if (bare.exitCode === null) {
+        ctx.log(`live: ${label} on the same flood`);
+        const t = await cpuOverFlood(pair, bare.pid!, idleS, floodS);
+        bare.kill('SIGTERM');
+        await exited(bare);
+        refs.push(`${label} ${fmt(t.usPerPacket)} µs (idle ${fmt(t.idlePct, 1)} %)`);
+      } else refs.push(`${label} n/a (exited)`);
+    }
     for (const [tool, args] of [
       ['nethogs', ['-t', '-C', '-d', '1', pair.vethA]],
       ['iftop', ['-t', '-n', '-N', '-P', '-i', pair.vethA]],
