@@ -107,11 +107,12 @@ export async function liveBench(ctx: BenchContext): Promise<BenchRow[]> {
     const last = lastReportTotals(out.all);
 
     const refs: string[] = [];
-    // The floor: the same capture (cap, ring, naps) with a sink that only counts, then one that
-    // also decodes each frame (no counting).
+    // The floors: the same capture (cap, ring, naps) with a sink that only counts frames, one
+    // that also decodes them, and the engine alone (decode and count; no attribution, no IPC).
     for (const [label, extra] of [
       ['capture alone (cap + naps, no-op sink)', []],
       ['capture + decode (no counting)', ['--decode']],
+      ['capture + engine (no attribution, no IPC)', ['--engine', pair.addrA]],
     ] as const) {
       const bare = pair.spawnIn(pair.a, process.execPath, [join(ctx.root, 'dist', 'bench', 'bare-capture.js'), pair.vethA, ...extra], { stdio: 'ignore' });
       await sleep(1500);
