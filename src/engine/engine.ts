@@ -276,7 +276,7 @@ export class Engine implements FrameSink {
     pend[p + (isTx ? 1 : 0)]! += wire;
     pend[p + 2]! += 1;
     if (tsMs > pend[p + 3]!) pend[p + 3] = tsMs;
-    if (dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0)) {
+    if (this.sentHere(dir, proto)) {
       const flags = this.connFlags[conn]!;
       if ((flags & ConnFlag.LOCAL_SENT) === 0) {
         this.connFlags[conn] = flags | ConnFlag.LOCAL_SENT;
@@ -284,6 +284,14 @@ export class Engine implements FrameSink {
         if (this.connOwner[conn] === OwnerState.PENDING) this.opts.resolver?.requestRescan(false);
       }
     }
+  }
+
+  /**
+   * Does the packet being counted show a socket here sending on its connection? Sent by us, and not
+   * the kernel's TCP reset for a port nothing listens on.
+   */
+  private sentHere(dir: number, proto: number): boolean {
+    return dir === Direction.TX && !(proto === IpProto.TCP && (this.info.tcpFlags & 4) !== 0);
   }
 
   /** The first packet of another second than the previous packet's. */
@@ -444,7 +452,7 @@ export class Engine implements FrameSink {
     this.connHost[conn] = host;
     const info = this.info;
     // (as frame() marks it after: the first lookup below must know who has sent)
-    this.connFlags[conn] = dir === Direction.TX && !(proto === IpProto.TCP && (info.tcpFlags & 4) !== 0) ? ConnFlag.LOCAL_SENT : 0;
+    this.connFlags[conn] = this.sentHere(dir, proto) ? ConnFlag.LOCAL_SENT : 0;
     this.connFirstMs[conn] = tsMs;
     this.connRetryMs[conn] = 0;
     this.connPeer[conn] = -1;
