@@ -219,13 +219,17 @@ describe('ProcResolver on a real /proc capture (fixture basic)', () => {
 
 describe('ProcResolver: a CPU budget for rescans', () => {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A resolver whose rescans each cost costMs by the budget's CPU clock, after its first rescan (generation g). */
+  async function budgeted(budget: { share: number; lazyShare: number; lazyMaxWaitMs: number }, costMs: number, now: () => number = () => performance.now()): Promise<{ r: ProcResolver; g: number }> {
+    let cpu = 0;
+    const r = make(copyFixture(), { now, cpuBudget: { ...budget, cpuMs: () => (cpu += costMs) } });
+    await rescan(r);
+    return { r, g: r.generation };
+  }
 
   it('spaces rescans by what the last one cost: 25 ms of CPU at a 10 % share waits 250 ms from its start', async () => {
     const clock = 1_000_000;
-    let cpu = 0;
-    const r = make(copyFixture(), { now: () => clock, cpuBudget: { share: 0.1, lazyShare: 0.1, lazyMaxWaitMs: 10_000, cpuMs: () => (cpu += 25) } });
-    await rescan(r);
-    const g = r.generation;
+    const { r, g } = await budgeted({ share: 0.1, lazyShare: 0.1, lazyMaxWaitMs: 10_000 }, 25, () => clock);
     const t0 = performance.now();
     r.requestRescan();
     await pause(100);
@@ -247,10 +251,8 @@ describe('ProcResolver: a CPU budget for rescans', () => {
   });
 
   it('a lazy request (connections only the remote sent on: a scan) keeps to lazyShare; one that is not lazy brings it forward', async () => {
-    let cpu = 0;
-    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.01, lazyMaxWaitMs: 10_000, cpuMs: () => (cpu += 5) } });
-    await rescan(r); // cost 5 ms: the next not before 10 ms after its start, a lazy one not before 500 ms
-    const g = r.generation;
+    // cost 5 ms: the next not before 10 ms after its start, a lazy one not before 500 ms
+    const { r, g } = await budgeted({ share: 0.5, lazyShare: 0.01, lazyMaxWaitMs: 10_000 }, 5);
     r.requestRescan(true);
     await pause(150);
     expect(r.generation).toBe(g);
@@ -262,10 +264,8 @@ describe('ProcResolver: a CPU budget for rescans', () => {
   });
 
   it('a lazy rescan waits lazyMaxWaitMs at the most, however dear the last one was', async () => {
-    let cpu = 0;
-    const r = make(copyFixture(), { now: () => performance.now(), cpuBudget: { share: 0.5, lazyShare: 0.001, lazyMaxWaitMs: 300, cpuMs: () => (cpu += 50) } });
-    await rescan(r); // cost 50 ms: a lazy one would wait 50 s by its share
-    const g = r.generation;
+    // cost 50 ms: a lazy one would wait 50 s by its share
+    const { r, g } = await budgeted({ share: 0.5, lazyShare: 0.001, lazyMaxWaitMs: 300 }, 50);
     const t0 = performance.now();
     r.requestRescan(true);
     await pause(150);
